@@ -1,0 +1,51 @@
+# Rostra — the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test test-fast bench lock browser-deps clean
+
+# The venv is rebuilt only when a lock file changes.
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.runtime-installed: requirements.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@ $(VENV)/.runtime-installed
+
+demo: $(VENV)/.runtime-installed
+	$(BIN)/rostra migrate --no-input -v 0
+	$(BIN)/rostra collectstatic --no-input -v 0
+	$(BIN)/rostra demo
+	$(BIN)/rostra serve --host 127.0.0.1 --port $(PORT)
+
+# Debian's chromium drives the browser tests; Playwright never downloads a browser of its own.
+browser-deps:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.test-installed browser-deps
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m "not browser"
+
+# Recompile the lock files after changing pyproject.toml (exact pins, no index URLs).
+lock: | $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 --no-header -q
+	$(BIN)/uv pip compile pyproject.toml --extra test -o requirements-test.lock --python-version 3.11 --no-header -q
+
+clean:
+	rm -rf $(VENV) var/static tests/browser/artifacts

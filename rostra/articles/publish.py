@@ -1,0 +1,28 @@
+"""publish_article: create or update a hosted article, rendering its body (and figure) once, here."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from rostra.articles.models import Article
+from rostra.core.markup import render, split_paragraphs
+
+
+def render_article_body(article: Article) -> str:
+    """The body as HTML, with the figure (caption and credit) after `image_position` paragraphs."""
+    blocks = split_paragraphs(article.body_source)
+    has_figure = article.image_caption or article.image_credit or article.image_url
+    if not has_figure:
+        return render(article.body_source, article.body_format)
+    cut = min(article.image_position, len(blocks))
+    figure = render_to_string("articles/figure.html", {"article": article}).strip()
+    before = render("\n\n".join(blocks[:cut]), article.body_format) if cut else ""
+    after = render("\n\n".join(blocks[cut:]), article.body_format)
+    return "\n".join(part for part in (before, figure, after) if part)
+
+
+def save_article(article: Article) -> Article:
+    """Store an article (new or changed), its body rendered again."""
+    with transaction.atomic():
+        article.body_html = render_article_body(article)
+        article.save()
+    return article

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from rostra.core.views import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("rostra.discussion.urls")),
+    path("", include("rostra.articles.urls")),
+]
+
+handler404 = "rostra.core.errorpages.not_found"
+handler400 = "rostra.core.errorpages.bad_request"
+handler403 = "rostra.core.errorpages.forbidden"
+handler500 = "rostra.core.errorpages.server_error"

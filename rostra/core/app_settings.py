@@ -1,0 +1,59 @@
+"""Rostra's own tunables: each read lazily from Django settings, then the environment, then its default.
+
+Read them as attributes (`app_settings.EDIT_WINDOW_SECONDS`) at the moment they are needed, never at
+import time, so tests and operators can change them without restarting anything that imported this.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "EDIT_WINDOW_SECONDS": Setting(
+        15 * 60, int, "How long a guest may edit or delete their own comment after posting it."
+    ),
+    "COMMENTS_PER_PAGE": Setting(
+        50, int, "Top-level comments (with their replies) on one page of a thread."
+    ),
+    "REPLIES_PER_COMMENT": Setting(
+        200, int, "Replies shown under one top-level comment before 'N more replies' cuts them."
+    ),
+    "MAX_DISPLAY_DEPTH": Setting(
+        6, int, "Deepest indentation shown; deeper replies sit behind 'Continue this thread'."
+    ),
+    "MAX_BODY_LENGTH": Setting(10_000, int, "Longest comment body accepted, in characters."),
+    "MAX_NAME_LENGTH": Setting(100, int, "Longest author name accepted, in characters."),
+    "DEFAULT_SITE": Setting(
+        "", str, "Slug of the site served on hosts that no site claims (empty: the oldest site)."
+    ),
+    "DATE_FORMAT": Setting(
+        "D, m/d/Y - H:i", str, "How comment and article times read (Django date format)."
+    ),
+}
+
+
+class AppSettings:
+    def __getattr__(self, name: str) -> Any:
+        try:
+            setting = SETTINGS[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        full_name = f"ROSTRA_{name}"
+        if hasattr(settings, full_name):
+            return getattr(settings, full_name)
+        if full_name in os.environ:
+            return setting.parse(os.environ[full_name])
+        return setting.default
+
+
+app_settings = AppSettings()

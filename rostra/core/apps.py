@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "rostra.core"
+    label = "rostra_core"
+
+    def ready(self):
+        from rostra.core import checks  # noqa: F401  (registers system checks)

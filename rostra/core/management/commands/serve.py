@@ -1,0 +1,35 @@
+"""rostra serve: run Rostra under granian (WSGI), static files served by whitenoise."""
+
+import os
+import shutil
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Rostra over HTTP with granian."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+        parser.add_argument("--workers", type=int, default=1, help="Processes (default 1).")
+        parser.add_argument("--threads", type=int, default=8,
+                            help="Requests each process works on at once (default 8).")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="Do not gather static files first.")
+
+    def handle(self, *args, host, port, workers, threads, no_collectstatic, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Rostra is serving on http://{shown_host}:{port}/  (Ctrl-C stops it)")
+        self.stdout.flush()
+        os.execvp(granian, [
+            granian, "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", str(threads),
+            "--backpressure", str(threads), "--no-ws", "--log-level", "warning",
+            "rostra.config.wsgi:application",
+        ])

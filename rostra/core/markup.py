@@ -1,0 +1,68 @@
+"""Turn what people type into safe HTML, once, at write time: markdown (a small subset) or plain text.
+
+Markdown is parsed by markdown-it-py with raw HTML off and only the constructs readers are offered
+(paragraphs, emphasis, links, quotes, code, lists); its output then passes nh3's allow-list anyway, so a
+parser bug cannot reach a page.
+"""
+
+import html
+import re
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+ENABLED_RULES = [
+    "blockquote", "code", "fence", "list", "paragraph", "newline", "escape", "backticks",
+    "emphasis", "link", "autolink", "entity", "text", "linkify",
+]
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False, "typographer": False})
+    md.enable([r for r in ENABLED_RULES if r != "linkify"], ignoreInvalid=True)
+    return md
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only the allow-listed tags; links get rel="nofollow ugc noopener"."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    ).strip()
+
+
+def render_markdown(source: str) -> str:
+    return sanitize_html(_markdown().render(source))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+
+
+def split_paragraphs(source: str) -> list[str]:
+    text = source.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def render_plain_text(source: str) -> str:
+    """Text as it was displayed: blank lines separate paragraphs, single newlines stay line breaks."""
+    paragraphs = (
+        "<br>\n".join(html.escape(line, quote=False) for line in p.split("\n"))
+        for p in split_paragraphs(source)
+    )
+    return "\n".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+RENDERERS = {"markdown": render_markdown, "plain": render_plain_text}
+
+
+def render(source: str, fmt: str) -> str:
+    return RENDERERS[fmt](source)

@@ -1,0 +1,121 @@
+"""create_comment: the one way a comment comes into being, whoever asks (form, htmx, API, importer)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from rostra.articles.models import Article
+from rostra.core.errors import Refused
+from rostra.core.markup import render
+from rostra.discussion.models import Comment, encode_segment
+
+
+@dataclass(frozen=True)
+class Created:
+    comment: Comment
+    created: bool  # False when the same submission had already been stored (double submit)
+
+
+def check_can_reply(parent: Comment | None, thread: Article) -> None:
+    """Raise Refused unless a new comment may hang under `parent` in `thread`."""
+    if not thread.comments_open:
+        raise Refused("Comments are closed on this article.", status=403)
+    if parent is None:
+        return
+    if parent.thread_id != thread.pk:
+        raise Refused("That comment belongs to another discussion.", field="parent", status=422)
+    if parent.state != Comment.State.VISIBLE or parent.is_placeholder:
+        raise Refused(
+            "That comment can no longer be replied to (it was removed or is awaiting moderation).",
+            field="parent",
+        )
+
+
+def create_comment(
+    *,
+    thread: Article,
+    parent_id: int | None,
+    author_name: str,
+    body: str,
+    body_format: str = Comment.BodyFormat.MARKDOWN,
+    author_email: str = "",
+    author_website: str = "",
+    user=None,
+    ip_address: str | None = None,
+    state: str = Comment.State.VISIBLE,
+    created: datetime | None = None,
+    submission_key: str = "",
+    source: str = "",
+    source_id: str = "",
+    is_placeholder: bool = False,
+    imported: bool = False,
+) -> Created:
+    """Store a comment (top-level when `parent_id` is None) and keep the thread's counters in step.
+
+    Runs in one transaction with the thread row locked. A repeated `submission_key` returns the
+    comment stored the first time instead of a second copy. Raises Refused for a parent that does not
+    exist, belongs to another thread or cannot take replies. `imported` comments keep the times and
+    states of the system they came from and may hang under placeholders and in closed threads.
+    """
+    with transaction.atomic():
+        thread = Article.objects.select_for_update().get(pk=thread.pk)
+        if submission_key:
+            earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
+            if earlier is not None:
+                return Created(earlier, created=False)
+        parent = None
+        if parent_id is not None:
+            parent = Comment.objects.filter(pk=parent_id).first()
+            if parent is None:
+                raise Refused("The comment you replied to does not exist.", field="parent",
+                              status=422)
+        if imported:
+            if parent is not None and parent.thread_id != thread.pk:
+                raise Refused("That comment belongs to another discussion.", field="parent")
+        else:
+            check_can_reply(parent, thread)
+        comment = Comment.objects.create(
+            thread=thread,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            user=user,
+            author_name=author_name,
+            author_email=author_email,
+            author_website=author_website,
+            ip_address=ip_address,
+            body_source=body,
+            body_format=body_format,
+            body_html=render(body, body_format),
+            state=state,
+            created=created if (created or imported) else timezone.now(),
+            submission_key=submission_key,
+            source=source,
+            source_id=source_id,
+            is_placeholder=is_placeholder,
+        )
+        place_in_tree(comment, parent)
+        bump_thread(thread.pk, count_delta=1 if counts_as_comment(comment) else 0)
+    return Created(comment, created=True)
+
+
+def place_in_tree(comment: Comment, parent: Comment | None) -> None:
+    """Give a freshly inserted comment its materialised path and root (both need its id)."""
+    comment.path = (parent.path if parent else "") + encode_segment(comment.pk)
+    comment.root_id = parent.root_id if parent else comment.pk
+    Comment.objects.filter(pk=comment.pk).update(path=comment.path, root_id=comment.root_id)
+
+
+def counts_as_comment(comment: Comment) -> bool:
+    """Whether a comment is in its thread's public comment count."""
+    return comment.state == Comment.State.VISIBLE and not comment.is_placeholder
+
+
+def bump_thread(thread_id: int, *, count_delta: int = 0) -> None:
+    """Move the thread's version on (so caches keyed by it go stale) and adjust its comment count."""
+    updates = {"version": F("version") + 1}
+    if count_delta:
+        updates["comment_count"] = F("comment_count") + count_delta
+    Article.objects.filter(pk=thread_id).update(**updates)

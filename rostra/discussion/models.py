@@ -1,0 +1,142 @@
+"""Comments (nodes of a thread tree stored with a materialised path) and the votes readers cast on them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from rostra.articles.models import Article
+
+# Each path segment is a comment id in fixed-width base 36, so a plain string sort of `path` yields
+# depth-first display order, and a top-level comment's whole subtree is one index range scan.
+SEGMENT_WIDTH = 7
+PATH_END = "~"  # sorts after every base-36 digit: [path, path + PATH_END) is the subtree
+
+
+class Comment(models.Model):
+    class State(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        PENDING = "pending", "Pending"
+        SPAM = "spam", "Spam"
+        REJECTED = "rejected", "Rejected"
+        DELETED = "deleted", "Deleted"
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        PLAIN = "plain", "Plain text"
+
+    thread = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        help_text="The top-level comment of this comment's subtree (itself when top-level).",
+    )
+    depth = models.PositiveIntegerField(default=0, editable=False)
+    path = models.TextField(default="", editable=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_name = models.CharField(max_length=200)
+    author_email = models.EmailField(max_length=254, blank=True)
+    author_website = models.URLField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+
+    body_source = models.TextField(blank=True)
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
+    body_html = models.TextField(blank=True)
+
+    state = models.CharField(max_length=10, choices=State, default=State.VISIBLE, db_index=True)
+    is_placeholder = models.BooleanField(
+        default=False,
+        help_text="Stands in for a comment an import referred to but did not contain.",
+    )
+    created = models.DateTimeField(null=True, blank=True, help_text="Empty when unknown.")
+    edited = models.DateTimeField(null=True, blank=True)
+
+    upvotes = models.PositiveIntegerField(default=0, editable=False)
+    downvotes = models.PositiveIntegerField(default=0, editable=False)
+    score = models.IntegerField(default=0, editable=False)
+    best_score = models.FloatField(default=0.0, editable=False)
+
+    source = models.CharField(max_length=40, blank=True, editable=False)
+    source_id = models.CharField(max_length=500, blank=True, editable=False)
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["thread", "path"], name="comment_thread_path"),
+            models.Index(fields=["root", "path"], name="comment_root_path"),
+            models.Index(fields=["thread", "depth", "id"], name="comment_thread_top"),
+            models.Index(fields=["thread", "depth", "best_score"], name="comment_thread_best"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "source", "source_id"],
+                condition=~models.Q(source=""),
+                name="comment_source_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["thread", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="comment_submission_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} by {self.author_name}"
+
+    def get_absolute_url(self):
+        return reverse("discussion:permalink", kwargs={"comment_id": self.pk})
+
+    @property
+    def is_shown(self) -> bool:
+        return self.state in SHOWN_STATES
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.state == self.State.DELETED
+
+
+# States that keep a place in the tree readers see (a deleted comment shows as "[deleted]").
+SHOWN_STATES = (Comment.State.VISIBLE, Comment.State.DELETED)
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def encode_segment(comment_id: int) -> str:
+    digits = []
+    n = comment_id
+    while n:
+        n, r = divmod(n, 36)
+        digits.append(_DIGITS[r])
+    segment = "".join(reversed(digits)) or "0"
+    if len(segment) > SEGMENT_WIDTH:
+        raise ValueError(f"comment id {comment_id} does not fit a path segment")
+    return segment.rjust(SEGMENT_WIDTH, "0")
+
+
+def decode_segment(segment: str) -> int:
+    return int(segment, 36)
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """Ids of a comment's ancestors, from the top-level comment down (the comment itself excluded)."""
+    return [
+        decode_segment(path[i : i + SEGMENT_WIDTH])
+        for i in range(0, len(path) - SEGMENT_WIDTH, SEGMENT_WIDTH)
+    ]
+
+
+class Vote(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    voter_key = models.CharField(max_length=80)
+    value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter_key"], name="vote_one_per_reader"),
+        ]

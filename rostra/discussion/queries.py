@@ -1,0 +1,210 @@
+"""Reads of the thread tree. Every function here costs a fixed number of queries, whatever the thread's size.
+
+A thread page is: the top-level comments of one page (sorted), then in one more query their replies in
+display order, cut per top-level comment (ROSTRA_REPLIES_PER_COMMENT) and by depth
+(ROSTRA_MAX_DISPLAY_DEPTH), with the size of each cut. The tree is assembled in Python.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from rostra.articles.models import Article
+from rostra.core.app_settings import app_settings
+from rostra.discussion.models import PATH_END, SHOWN_STATES, Comment, ancestor_ids
+
+SORTS = {
+    "oldest": ("id",),
+    "newest": ("-id",),
+    "best": ("-best_score", "-score", "id"),
+}
+DEFAULT_SORT = "oldest"
+
+
+@dataclass
+class Node:
+    comment: Comment
+    children: list["Node"] = field(default_factory=list)
+    continues: bool = False  # has replies deeper than the display depth: "Continue this thread"
+    more_replies: int = 0  # replies under this (top-level) comment cut from this page
+    more_after: str = ""  # path of the last reply shown: where "N more replies" goes on from
+
+    @property
+    def pk(self) -> int:
+        return self.comment.pk
+
+
+@dataclass
+class ThreadPage:
+    nodes: list[Node]
+    sort: str
+    number: int
+    page_count: int
+    top_level_count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.page_count
+
+
+def shown_comments():
+    return Comment.objects.filter(state__in=SHOWN_STATES)
+
+
+def _with_reply_flag(queryset):
+    return queryset.annotate(
+        has_replies=Exists(shown_comments().filter(parent=OuterRef("pk")))
+    )
+
+
+def access_comment(comment_id: int) -> Comment:
+    """A comment readers may see (visible, or deleted and kept as "[deleted]"), or one boring 404."""
+    comment = shown_comments().select_related("thread__site").filter(pk=comment_id).first()
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment
+
+
+def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 1) -> ThreadPage:
+    """One page of `thread`: top-level comments in `sort` order with their replies. Three queries."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    per_page = app_settings.COMMENTS_PER_PAGE
+    top_level = shown_comments().filter(thread=thread, depth=0)
+    total = top_level.count()
+    page_count = max(1, -(-total // per_page))
+    number = min(max(1, number), page_count)
+    offset = (number - 1) * per_page
+    tops = list(_with_reply_flag(top_level).order_by(*SORTS[sort])[offset : offset + per_page])
+    replies = _replies_of([c.pk for c in tops]) if tops else []
+    nodes = _assemble(tops, replies, base_depth=0)
+    return ThreadPage(nodes, sort, number, page_count, total)
+
+
+def _replies_of(root_ids: list[int]) -> list[Comment]:
+    limit = app_settings.REPLIES_PER_COMMENT
+    ranked = (
+        _with_reply_flag(shown_comments())
+        .filter(root_id__in=root_ids, depth__gt=0, depth__lte=app_settings.MAX_DISPLAY_DEPTH)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()),
+            root_total=Window(Count("id"), partition_by=[F("root_id")]),
+        )
+        .filter(rank__lte=limit)
+        .order_by("path")
+    )
+    return list(ranked)
+
+
+def get_subthread(comment: Comment, *, after: str = "") -> tuple[Node, str]:
+    """`comment` with its replies down to the display depth below it, continuing after path `after`.
+
+    Returns the tree and the path to continue from ("" when nothing is left). Two queries.
+    """
+    limit = app_settings.REPLIES_PER_COMMENT
+    max_depth = comment.depth + app_settings.MAX_DISPLAY_DEPTH
+    start = after if after.startswith(comment.path) and after > comment.path else comment.path
+    descendants = list(
+        _with_reply_flag(shown_comments())
+        .select_related("parent")
+        .filter(thread_id=comment.thread_id, path__gt=start, path__lt=comment.path + PATH_END)
+        .filter(depth__lte=max_depth)
+        .order_by("path")[: limit + 1]
+    )
+    next_after = descendants[limit - 1].path if len(descendants) > limit else ""
+    descendants = descendants[:limit]
+    root = _with_reply_flag(Comment.objects.select_related("parent").filter(pk=comment.pk)).get()
+    nodes = _assemble([root], descendants, base_depth=comment.depth, continued=start != comment.path)
+    return nodes[0], next_after
+
+
+def _assemble(tops, replies, *, base_depth: int, continued: bool = False) -> list[Node]:
+    """Hang `replies` (in path order) under `tops`. On a continued sub-thread page, replies whose
+    parent was on the previous page hang directly under the first top."""
+    max_depth = base_depth + app_settings.MAX_DISPLAY_DEPTH
+    limit = app_settings.REPLIES_PER_COMMENT
+    by_id: dict[int, Node] = {}
+    roots = [by_id.setdefault(c.pk, Node(c)) for c in tops]
+    for comment in replies:
+        node = by_id[comment.pk] = Node(comment)
+        parent = by_id.get(comment.parent_id)
+        if parent is not None:
+            comment.parent = parent.comment  # fills the cache: "In reply to by" costs no query
+            parent.children.append(node)
+        elif continued:
+            roots[0].children.append(node)
+        else:
+            continue
+        root_total = getattr(comment, "root_total", None)
+        if root_total is not None and comment.rank == min(root_total, limit):
+            root = by_id[comment.root_id]
+            root.more_replies, root.more_after = root_total - comment.rank, comment.path
+    for node in by_id.values():
+        node.continues = node.comment.depth >= max_depth and node.comment.has_replies
+    for root in roots:
+        _prune_deleted(root)
+    return [root for root in roots if _keeps_place(root)]
+
+
+def _keeps_place(node: Node) -> bool:
+    return (
+        not node.comment.is_deleted
+        or bool(node.children)
+        or node.continues
+        or node.more_replies > 0
+    )
+
+
+def _prune_deleted(node: Node) -> None:
+    """Deleted comments stay as "[deleted]" only where replies still hang under them."""
+    for child in node.children:
+        _prune_deleted(child)
+    node.children = [child for child in node.children if _keeps_place(child)]
+
+
+def get_comment_page_number(comment: Comment) -> int:
+    """The page of the thread, in the default order, that shows `comment`'s top-level ancestor."""
+    earlier = shown_comments().filter(thread_id=comment.thread_id, depth=0, id__lt=comment.root_id)
+    return earlier.count() // app_settings.COMMENTS_PER_PAGE + 1
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a permalink shows a comment: on a thread page, or in the sub-thread view of `anchor`."""
+
+    anchor: Comment | None
+    after: str = ""
+
+
+def get_comment_place(comment: Comment) -> Place:
+    """Find the view that shows `comment`: cut by depth or by the replies limit, it is a sub-thread."""
+    max_depth = app_settings.MAX_DISPLAY_DEPTH
+    limit = app_settings.REPLIES_PER_COMMENT
+    if comment.depth == 0:
+        return Place(None)
+    if comment.depth > max_depth:
+        anchor_depth = (comment.depth - 1) // max_depth * max_depth
+        anchor = Comment.objects.get(pk=ancestor_ids(comment.path)[anchor_depth])
+    else:
+        anchor = None
+        before = shown_comments().filter(
+            root_id=comment.root_id, depth__gt=0, depth__lte=max_depth, path__lt=comment.path
+        )
+        if before.count() < limit:
+            return Place(None)
+        anchor = Comment.objects.get(pk=comment.root_id)
+    in_view = shown_comments().filter(
+        thread_id=comment.thread_id,
+        path__gt=anchor.path,
+        path__lt=comment.path,
+        depth__lte=anchor.depth + max_depth,
+    )
+    if in_view.count() < limit:
+        return Place(anchor)
+    previous = in_view.order_by("-path").values_list("path", flat=True).first()
+    return Place(anchor, after=previous)

@@ -1,0 +1,116 @@
+"""Posting a comment or a reply: a form POST that redirects to the new comment, or htmx inline."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from rostra.articles.queries import access_article
+from rostra.core.errors import Refused
+from rostra.discussion.create import check_can_reply, create_comment
+from rostra.discussion.forms import CommentForm
+from rostra.discussion.queries import access_comment, shown_comments
+from rostra.discussion.views.common import (
+    comment_location,
+    new_comment_form,
+    remember_author,
+    thread_context,
+)
+from rostra.identity.guests import remember_edit_token
+from rostra.sites.queries import get_request_site
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def post_comment(request, slug):
+    article = access_article(get_request_site(request), slug)
+    form = CommentForm(request.POST, parent_id=request.POST.get("parent", "")[:20])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = create_comment(
+                thread=article,
+                parent_id=data["parent"],
+                author_name=data["author_name"],
+                author_email=data["author_email"],
+                author_website=data["author_website"],
+                body=data["body"],
+                user=request.user if request.user.is_authenticated else None,
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                submission_key=data["submission"] or "",
+            )
+        except Refused as refusal:
+            form.add_error("body" if refusal.field == "parent" else refusal.field, refusal.message)
+        else:
+            return _posted(request, article, form, result)
+    return _form_again(request, article, form)
+
+
+def _posted(request, article, form, result):
+    comment = result.comment
+    if request.htmx:
+        context = {
+            "article": article,
+            "site": article.site,
+            "comment": comment,
+            "editable_ids": {comment.pk},
+            "parent": comment.parent,
+            "form": new_comment_form(request),
+            "fresh_count": type(article).objects.get(pk=article.pk).comment_count,
+        }
+        response = render(request, "discussion/posted.html", context)
+    else:
+        if not result.created:
+            messages.info(request, "That comment was already posted; here it is.")
+        response = HttpResponseRedirect(comment_location(comment))
+    if result.created:
+        remember_edit_token(response, comment)
+    remember_author(response, form.cleaned_data)
+    return response
+
+
+def _form_again(request, article, form):
+    """The form with its errors and everything the reader typed, where they typed it."""
+    parent = _replied_to(form, article)
+    context = {"form": form, "article": article, "site": article.site, "parent": parent}
+    if request.htmx:
+        partial = "discussion/reply.html#reply-form" if parent else "articles/article.html#comment-form"
+        response = render(request, partial, context)
+        return reswap(retarget(response, f"#{_form_id(parent)}"), "outerHTML")
+    if parent is not None:
+        return render(request, "discussion/reply.html", context, status=400)
+    context = thread_context(request, article, form=form)
+    return render(request, "articles/article.html", context, status=400)
+
+
+def _replied_to(form, article):
+    """The comment the reader was answering, if it is still on this article's page to show."""
+    try:
+        parent_id = int(form.data.get("parent") or 0)
+    except (TypeError, ValueError):
+        return None
+    if parent_id <= 0:
+        return None
+    return shown_comments().filter(pk=parent_id, thread=article).first()
+
+
+def _form_id(parent) -> str:
+    return f"reply-form-c{parent.pk}" if parent else "comment-form"
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def reply_form(request, comment_id):
+    parent = access_comment(comment_id)
+    article = parent.thread
+    context = {"form": new_comment_form(request, parent=parent), "article": article,
+               "parent": parent}
+    try:
+        check_can_reply(parent, article)
+    except Refused as refusal:
+        context["refusal"] = refusal.message
+    if request.htmx:
+        return render(request, "discussion/reply.html#reply-form", context)
+    return render(request, "discussion/reply.html", context)

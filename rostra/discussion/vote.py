@@ -1,0 +1,57 @@
+"""cast_vote: one up or down vote per reader and comment; voting the same way again takes it back."""
+
+import math
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from rostra.core.errors import Refused
+from rostra.discussion.create import bump_thread
+from rostra.discussion.models import Comment, Vote
+
+
+@dataclass(frozen=True)
+class Tally:
+    upvotes: int
+    downvotes: int
+    score: int
+    mine: int  # the reader's vote after this call: 1, -1 or 0
+
+
+def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
+    """Lower bound of the 95% interval of the share of upvotes: 'best' without favouring the new."""
+    n = up + down
+    if n == 0:
+        return 0.0
+    p = up / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt((p * (1 - p) + z * z / (4 * n)) / n)
+    return (centre - spread) / (1 + z * z / n)
+
+
+def cast_vote(comment: Comment, *, voter_key: str, value: int) -> Tally:
+    """Record `value` (1 or -1) as this reader's vote; the same vote twice withdraws it."""
+    if value not in (1, -1):
+        raise Refused("A vote is up (1) or down (-1).", field="value", status=422)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.state != Comment.State.VISIBLE or comment.is_placeholder:
+            raise Refused("This comment cannot be voted on.")
+        existing = Vote.objects.filter(comment=comment, voter_key=voter_key).first()
+        if existing is None:
+            Vote.objects.create(comment=comment, voter_key=voter_key, value=value)
+            mine = value
+        elif existing.value == value:
+            existing.delete()
+            mine = 0
+        else:
+            existing.value = value
+            existing.save(update_fields=["value"])
+            mine = value
+        up = Vote.objects.filter(comment=comment, value=1).count()
+        down = Vote.objects.filter(comment=comment, value=-1).count()
+        comment.upvotes, comment.downvotes, comment.score = up, down, up - down
+        comment.best_score = wilson_lower_bound(up, down)
+        comment.save(update_fields=["upvotes", "downvotes", "score", "best_score"])
+        bump_thread(comment.thread_id)
+    return Tally(up, down, up - down, mine)

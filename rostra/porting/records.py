@@ -1,0 +1,60 @@
+"""Neutral records: what every importer reads a source into, and the one loader takes."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class ArticleRecord:
+    source: str  # the format it came from ("page", "disqus", …)
+    source_id: str  # stable within that source: re-imports find the same article
+    slug: str
+    title: str
+    url: str = ""
+    submitted_by: str = ""
+    via: str = ""
+    published: datetime | None = None
+    body: str = ""
+    body_format: str = "plain"
+    image_caption: str = ""
+    image_credit: str = ""
+    image_position: int = 0
+
+
+@dataclass
+class CommentRecord:
+    source_id: str
+    parent_source_id: str | None
+    author_name: str
+    body: str
+    created: datetime | None
+    body_format: str = "plain"
+    author_email: str = ""
+    author_website: str = ""
+    state: str = "visible"
+    is_placeholder: bool = False
+    line: int = 0  # where it starts in the source, for reports
+
+
+@dataclass
+class ImportReport:
+    articles_created: int = 0
+    articles_existing: int = 0
+    comments_created: int = 0
+    comments_existing: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"articles: {self.articles_created} imported, {self.articles_existing} already here",
+            f"comments: {self.comments_created} imported, {self.comments_existing} already here",
+        ]
+        return "; ".join(parts) + "".join(f"\n  {note}" for note in self.notes)
+
+
+class SourceError(Exception):
+    """The source cannot be read as its format says; `line` is where reading stopped (1-based)."""
+
+    def __init__(self, message: str, *, line: int | None = None):
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line = line

@@ -1,0 +1,37 @@
+"""A Site is one publication: its name, time zone, domains and the origins allowed to embed it."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (try 'Europe/London').")
+
+
+class Site(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_timezone],
+        help_text="Times on this site's pages are shown in this zone.",
+    )
+    domains = models.JSONField(
+        default=list, blank=True, help_text="Host names this site's pages are served on."
+    )
+    origins = models.JSONField(
+        default=list, blank=True, help_text="Origins (scheme://host[:port]) allowed to embed it."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
