@@ -43,12 +43,18 @@ class CommentForm(forms.Form):
         help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, `code`, lists.",
         error_messages={"required": "Write something before posting."},
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1,
+        error_messages={
+            "invalid": "The comment you replied to could not be found.",
+            "min_value": "The comment you replied to could not be found.",
+        },
+    )
     submission = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, parent_id=None, **kwargs):
         # A reply form sits on the page beside the main form: give its fields their own ids.
-        if parent_id:
+        if str(parent_id or "").isdigit():
             kwargs.setdefault("auto_id", f"id_%s_c{parent_id}")
         super().__init__(*args, **kwargs)
         max_name = app_settings.MAX_NAME_LENGTH

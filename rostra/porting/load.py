@@ -64,6 +64,7 @@ def load_thread(
             ).comment
             known[record.source_id] = created.pk
             report.comments_created += 1
+            report.placeholders_created += record.is_placeholder
     return report
 
 

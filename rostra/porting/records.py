@@ -42,6 +42,7 @@ class ImportReport:
     articles_existing: int = 0
     comments_created: int = 0
     comments_existing: int = 0
+    placeholders_created: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -49,6 +50,11 @@ class ImportReport:
             f"articles: {self.articles_created} imported, {self.articles_existing} already here",
             f"comments: {self.comments_created} imported, {self.comments_existing} already here",
         ]
+        if self.placeholders_created:
+            parts[-1] += (
+                f" ({self.placeholders_created} of those imported are placeholders for missing "
+                "parents the source names but does not hold)"
+            )
         return "; ".join(parts) + "".join(f"\n  {note}" for note in self.notes)
 
 

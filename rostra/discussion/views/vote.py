@@ -29,7 +29,8 @@ def vote(request, comment_id):
     if request.htmx:
         comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
         response = render(
-            request, "discussion/comment.html#votes", {"comment": comment, "mine": tally.mine}
+            request, "discussion/comment.html#votes",
+            {"comment": comment, "my_votes": {comment.pk: tally.mine}},
         )
     else:
         response = HttpResponseRedirect(comment_location(comment))

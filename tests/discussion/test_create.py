@@ -1,0 +1,99 @@
+"""create_comment: the one way a comment is stored."""
+
+import pytest
+
+from rostra.core.errors import Refused
+from rostra.discussion.create import create_comment
+from rostra.discussion.models import Comment, ancestor_ids, encode_segment
+from rostra.moderation.actions import hide_comment
+
+
+def test_top_level_comment_is_its_own_root_with_a_one_segment_path(make_comment, article):
+    comment = make_comment(body="Hello *world*")
+    comment.refresh_from_db()
+    assert comment.depth == 0 and comment.root_id == comment.pk
+    assert comment.path == encode_segment(comment.pk)
+    assert comment.body_html == "<p>Hello <em>world</em></p>"
+    article.refresh_from_db()
+    assert article.comment_count == 1 and article.version == 1
+
+
+def test_reply_extends_its_parents_path_and_shares_its_root(make_comment):
+    top = make_comment()
+    child = make_comment(parent=top)
+    grandchild = make_comment(parent=child)
+    grandchild.refresh_from_db()
+    assert grandchild.depth == 2 and grandchild.root_id == top.pk
+    assert grandchild.path.startswith(child.path) and child.path.startswith(top.path)
+    assert ancestor_ids(grandchild.path) == [top.pk, child.pk]
+
+
+def test_paths_sort_in_display_order(make_comment):
+    a = make_comment(author_name="a")
+    b = make_comment(author_name="b")
+    a1 = make_comment(parent=a, author_name="a1")
+    a1x = make_comment(parent=a1, author_name="a1x")
+    a2 = make_comment(parent=a, author_name="a2")
+    order = [c.author_name for c in Comment.objects.order_by("path")]
+    assert order == ["a", "a1", "a1x", "a2", "b"]
+    assert {a.pk, b.pk, a1.pk, a1x.pk, a2.pk}
+
+
+def test_segments_are_fixed_width_and_keep_numeric_order():
+    ids = [1, 35, 36, 1295, 1296, 10**9]
+    segments = [encode_segment(i) for i in ids]
+    assert len({len(s) for s in segments}) == 1
+    assert sorted(segments) == segments
+
+
+def test_reply_to_a_missing_comment_is_refused(article):
+    with pytest.raises(Refused, match="does not exist"):
+        create_comment(thread=article, parent_id=999_999, author_name="R", body="x")
+    assert Comment.objects.count() == 0
+
+
+def test_reply_to_a_comment_of_another_thread_is_refused(make_article, make_comment, article):
+    other = make_article()
+    foreign = make_comment(thread=other)
+    with pytest.raises(Refused, match="another discussion"):
+        create_comment(thread=article, parent_id=foreign.pk, author_name="R", body="x")
+
+
+def test_reply_to_a_hidden_comment_is_refused(make_comment, article):
+    hidden = make_comment()
+    hide_comment(hidden, actor=None)
+    with pytest.raises(Refused, match="can no longer be replied to"):
+        create_comment(thread=article, parent_id=hidden.pk, author_name="R", body="x")
+
+
+def test_reply_to_deleted_comment_is_refused(make_comment, article):
+    from rostra.discussion.edit import delete_comment
+
+    gone = make_comment()
+    delete_comment(gone)
+    with pytest.raises(Refused):
+        create_comment(thread=article, parent_id=gone.pk, author_name="R", body="x")
+
+
+def test_closed_thread_takes_no_comments(article):
+    article.comments_open = False
+    article.save()
+    with pytest.raises(Refused, match="closed"):
+        create_comment(thread=article, parent_id=None, author_name="R", body="x")
+
+
+def test_same_submission_twice_is_stored_once(article):
+    first = create_comment(thread=article, parent_id=None, author_name="R", body="x",
+                           submission_key="abc")
+    again = create_comment(thread=article, parent_id=None, author_name="R", body="x",
+                           submission_key="abc")
+    assert first.created and not again.created
+    assert again.comment.pk == first.comment.pk
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+def test_pending_comment_is_not_counted(article):
+    create_comment(thread=article, parent_id=None, author_name="R", body="x", state="pending")
+    article.refresh_from_db()
+    assert article.comment_count == 0 and article.version == 1

@@ -1,0 +1,126 @@
+"""Thread reads: a fixed number of queries whatever the size, cut by page, depth and replies limit."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rostra.discussion.edit import delete_comment
+from rostra.discussion.queries import (
+    get_comment_place,
+    get_subthread,
+    get_thread_page,
+)
+from rostra.discussion.views.common import walk
+from rostra.discussion.vote import cast_vote
+from rostra.moderation.actions import hide_comment
+
+
+def grow_thread(make_comment, size: int, *, fanout: int = 3):
+    """`size` comments: every fourth one top-level, the rest replies spread over the tree."""
+    made = []
+    for i in range(size):
+        if i % 4 == 0 or not made:
+            made.append(make_comment(author_name=f"r{i}"))
+        else:
+            made.append(make_comment(parent=made[(i - 1) // fanout], author_name=f"r{i}"))
+    return made
+
+
+def count_page_queries(client, article):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_article_page_costs_five_queries_whatever_the_thread_size(client, article, make_comment,
+                                                                   size):
+    grow_thread(make_comment, size)
+    # site, article, top-level count, top-level page, replies of that page
+    assert count_page_queries(client, article) == 5
+
+
+def test_thread_page_reads_only_its_page(article, make_comment, settings):
+    settings.ROSTRA_COMMENTS_PER_PAGE = 5
+    grow_thread(make_comment, 60)
+    page = get_thread_page(article, number=2)
+    assert len(page.nodes) == 5 and page.page_count == 3 and page.top_level_count == 15
+    assert all(node.comment.depth == 0 for node in page.nodes)
+    assert [n.comment.author_name for n in page.nodes] == ["r20", "r24", "r28", "r32", "r36"]
+
+
+def test_sorts_reorder_only_top_level_comments(article, make_comment):
+    first = make_comment(author_name="first")
+    second = make_comment(author_name="second")
+    reply = make_comment(parent=first, author_name="reply")
+    cast_vote(second, voter_key="k1", value=1)
+    names = lambda sort: [n.comment.author_name for n in get_thread_page(article, sort=sort).nodes]  # noqa: E731
+    assert names("oldest") == ["first", "second"]
+    assert names("newest") == ["second", "first"]
+    assert names("best") == ["second", "first"]
+    assert names("nonsense") == ["first", "second"]
+    first_node = get_thread_page(article, sort="newest").nodes[1]
+    assert [c.comment.pk for c in first_node.children] == [reply.pk]
+
+
+def test_replies_deeper_than_the_display_depth_continue_elsewhere(article, make_comment, settings):
+    settings.ROSTRA_MAX_DISPLAY_DEPTH = 2
+    chain = [make_comment(author_name="d0")]
+    for depth in range(1, 6):
+        chain.append(make_comment(parent=chain[-1], author_name=f"d{depth}"))
+    page = get_thread_page(article)
+    shown = {node.comment.author_name: node for node in walk(page.nodes)}
+    assert set(shown) == {"d0", "d1", "d2"}
+    assert shown["d2"].continues and not shown["d1"].continues
+    place = get_comment_place(chain[3])
+    assert place.anchor.pk == chain[2].pk
+    deeper = get_comment_place(chain[5])
+    assert deeper.anchor.pk == chain[4].pk
+    sub, after = get_subthread(chain[2])
+    assert [n.comment.author_name for n in walk([sub])] == ["d2", "d3", "d4"]
+    assert after == "" and [n for n in walk([sub]) if n.continues][0].comment.author_name == "d4"
+
+
+def test_huge_subtree_is_cut_with_a_count_of_what_is_left(article, make_comment, settings):
+    settings.ROSTRA_REPLIES_PER_COMMENT = 3
+    top = make_comment()
+    replies = [make_comment(parent=top, author_name=f"re{i}") for i in range(7)]
+    node = get_thread_page(article).nodes[0]
+    assert [c.comment.author_name for c in node.children] == ["re0", "re1", "re2"]
+    assert node.more_replies == 4 and node.more_after == replies[2].path
+    sub, after = get_subthread(top, after=node.more_after)
+    assert [c.comment.author_name for c in sub.children] == ["re3", "re4", "re5"]
+    assert after == replies[5].path
+    place = get_comment_place(replies[6])
+    assert place.anchor.pk == top.pk and place.after == replies[5].path
+
+
+def test_deleted_comment_with_replies_keeps_its_place(article, make_comment):
+    parent = make_comment(author_name="parent")
+    make_comment(parent=parent, author_name="child")
+    lonely = make_comment(author_name="lonely")
+    delete_comment(parent)
+    delete_comment(lonely)
+    nodes = get_thread_page(article).nodes
+    assert [n.comment.author_name for n in nodes] == ["parent"]
+    assert nodes[0].comment.is_deleted and nodes[0].children[0].comment.author_name == "child"
+
+
+def test_hidden_comments_and_their_replies_are_not_shown(article, make_comment):
+    hidden = make_comment(author_name="hidden")
+    make_comment(parent=hidden, author_name="under hidden")
+    make_comment(author_name="kept")
+    hide_comment(hidden, actor=None)
+    assert [n.comment.author_name for n in walk(get_thread_page(article).nodes)] == ["kept"]
+
+
+def test_page_of_a_comment_follows_the_default_order(article, make_comment, settings, client):
+    settings.ROSTRA_COMMENTS_PER_PAGE = 2
+    made = [make_comment(author_name=f"t{i}") for i in range(5)]
+    reply = make_comment(parent=made[4])
+    response = client.get(f"/c/{reply.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}?page=3#c{reply.pk}"
+    first = client.get(f"/c/{made[0].pk}")
+    assert first["Location"] == f"{article.get_absolute_url()}#c{made[0].pk}"
