@@ -1,6 +1,7 @@
 """Editors edit articles here; saving renders the body (and its figure) again."""
 
 from django.contrib import admin
+from django.db import models
 
 from rostra.articles.models import Article
 from rostra.articles.publish import save_article
@@ -8,6 +9,7 @@ from rostra.articles.publish import save_article
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "site", "submitted_by", "via", "published", "comment_count")
     list_filter = ("site", "comments_open")
     search_fields = ("title", "submitted_by", "via", "url")

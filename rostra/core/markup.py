@@ -21,10 +21,17 @@ ENABLED_RULES = [
 ]
 
 
+def _is_absolute_link(url: str) -> bool:
+    """Links in comments must say where they go: http(s) or mailto, never relative or script."""
+    scheme, _, rest = url.strip().partition(":")
+    return bool(rest) and scheme.lower() in URL_SCHEMES
+
+
 @cache
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False, "typographer": False})
     md.enable([r for r in ENABLED_RULES if r != "linkify"], ignoreInvalid=True)
+    md.validateLink = _is_absolute_link
     return md
 
 

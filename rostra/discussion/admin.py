@@ -5,6 +5,7 @@ hard-deletes a comment.
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 
 from rostra.discussion.models import Comment
@@ -25,6 +26,7 @@ def _bulk(verb, done_label, description):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("id", "author_name", "excerpt", "thread", "state", "created", "score", "link")
     list_filter = ("state", "is_placeholder", "thread__site")
     search_fields = ("author_name", "author_email", "body_source", "=id", "thread__title")

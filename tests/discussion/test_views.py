@@ -248,3 +248,15 @@ def test_garbage_query_parameters_do_not_break_the_page(client, article, make_co
     for query in ("?page=abc", "?page=-4", "?page=99999", "?sort=%00", "?page=1e9"):
         assert client.get(article.get_absolute_url() + query).status_code == 200
     assert client.get("/c/1/thread/?after=%ff%fe").status_code in (200, 404)
+
+
+def test_expired_form_token_gives_the_text_back_with_a_fresh_form(article):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(post_url(article), form(body="Long thoughtful comment"))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Long thoughtful comment" in page and "press the button again" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert Comment.objects.count() == 0

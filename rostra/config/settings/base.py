@@ -93,3 +93,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+CSRF_FAILURE_VIEW = "rostra.core.errorpages.csrf_failure"

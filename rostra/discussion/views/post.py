@@ -45,7 +45,7 @@ def post_comment(request, slug):
             form.add_error("body" if refusal.field == "parent" else refusal.field, refusal.message)
         else:
             return _posted(request, article, form, result)
-    return _form_again(request, article, form)
+    return form_again(request, article, form)
 
 
 def _posted(request, article, form, result):
@@ -71,7 +71,7 @@ def _posted(request, article, form, result):
     return response
 
 
-def _form_again(request, article, form):
+def form_again(request, article, form):
     """The form with its errors and everything the reader typed, where they typed it."""
     parent = _replied_to(form, article)
     context = {"form": form, "article": article, "site": article.site, "parent": parent}

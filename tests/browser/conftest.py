@@ -1,0 +1,233 @@
+"""Browser-test fixtures: a real Rostra server (migrated, demo imported) and Debian's chromium.
+
+Each pytest process (each xdist worker) starts its own server in its own temporary directory on its
+own free port; every test gets fresh browser contexts, so readers never share cookies by accident.
+The tests talk to the server over loopback HTTP only and never touch the test database.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VENV_BIN = Path(sys.executable).parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+STARTUP_TIMEOUT = 30.0
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests drive Debian's chromium, and {CHROMIUM} is not installed "
+                    "(`make browser-deps` installs it)")
+
+
+@dataclass
+class RostraServer:
+    url: str
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except FileNotFoundError:
+            return ""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_environment(var_dir: Path) -> dict[str, str]:
+    # Nothing of the caller's Rostra or Django configuration leaks in: pytest-django has set
+    # DJANGO_SETTINGS_MODULE to the test settings, and the server must run the real ones.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ROSTRA_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        ROSTRA_VAR_DIR=str(var_dir),
+        ROSTRA_DATABASE_URL=f"sqlite:///{var_dir}/rostra.sqlite3",
+        ROSTRA_SECRET_KEY="rostra-browser-tests-not-a-secret-0123456789abcdefghijklmnop",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _rostra(*args: str, env: dict[str, str], cwd: Path) -> None:
+    result = subprocess.run([str(VENV_BIN / "rostra"), *args], env=env, cwd=cwd,
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"`rostra {' '.join(args)}` failed ({result.returncode}):\n"
+                           f"{result.stdout}\n{result.stderr}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _wait_until_healthy(server: RostraServer) -> bool:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="session")
+def rostra_server(tmp_path_factory) -> RostraServer:
+    """A migrated Rostra with the demo site, served by `rostra serve` on a free loopback port."""
+    require_chromium()
+    var_dir = tmp_path_factory.mktemp("rostra-var")
+    env = _server_environment(var_dir)
+    _rostra("migrate", "--no-input", "-v0", env=env, cwd=var_dir)
+    _rostra("demo", env=env, cwd=var_dir)
+    failures = []
+    for attempt in range(3):  # another process may take the free port before the server binds it
+        port = _free_port()
+        log_path = var_dir / f"server-{attempt}.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [str(VENV_BIN / "rostra"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, cwd=var_dir, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        server = RostraServer(url=f"http://127.0.0.1:{port}", log_path=log_path, process=process)
+        if _wait_until_healthy(server):
+            break
+        _stop(process)
+        failures.append(f"attempt {attempt + 1} on port {port}:\n{server.log_tail()}")
+    else:
+        pytest.fail("Rostra did not answer /healthz within "
+                    f"{STARTUP_TIMEOUT:.0f} s:\n" + "\n".join(failures), pytrace=False)
+    try:
+        yield server
+    finally:
+        _stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def base_url(rostra_server) -> str:
+    return rostra_server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def new_reader(browser, rostra_server):
+    """Open a fresh browser context (a reader with no cookies): `new_reader(javascript=False)`.
+
+    At the end of the test, fails if any page asked for something off the loopback interface or
+    the server answered any request with a 5xx.
+    """
+    contexts = []
+    server_errors: list[str] = []
+    outside_requests: list[str] = []
+
+    def watch_request(request):
+        host = urlsplit(request.url).hostname or ""
+        if request.url.startswith(("http://", "https://", "ws://", "wss://")) and (
+            host not in LOOPBACK_HOSTS
+        ):
+            outside_requests.append(request.url)
+
+    def watch_response(response):
+        if response.status >= 500:
+            server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def open_context(*, javascript: bool = True):
+        context = browser.new_context(
+            base_url=rostra_server.url,
+            java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900},
+            timezone_id="Europe/Berlin",  # times must come from the site's zone, not the reader's
+            locale="en-US",
+        )
+        context.set_default_timeout(10_000)
+        context.set_default_navigation_timeout(15_000)
+        context.on("request", watch_request)
+        context.on("response", watch_response)
+        contexts.append(context)
+        return context
+
+    yield open_context
+
+    for context in contexts:
+        context.close()
+    problems = []
+    if outside_requests:
+        problems.append("requests left the loopback interface: " + ", ".join(outside_requests))
+    if server_errors:
+        problems.append("the server failed: " + ", ".join(server_errors)
+                        + "\n--- server log ---\n" + rostra_server.log_tail())
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_reader):
+    """A page in a fresh context with JavaScript (htmx) on."""
+    return new_reader(javascript=True).new_page()
+
+
+@pytest.fixture
+def nojs_page(new_reader):
+    """A page in a fresh context with JavaScript off: plain forms, links and redirects."""
+    return new_reader(javascript=False).new_page()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

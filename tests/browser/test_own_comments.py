@@ -1,0 +1,152 @@
+"""A guest's own comment: edit it or delete it within the edit window, from the browser that posted it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.reader import (
+    ARTICLE,
+    anchored_id,
+    assert_not_reloaded,
+    comment,
+    comment_count,
+    comment_main,
+    fill_comment_form,
+    mark_page,
+    post_without_js,
+    reply_without_js,
+    unique,
+)
+
+pytestmark = pytest.mark.browser
+
+NOT_YOURS = (
+    "Only the person who posted this comment can change it, from the browser it was posted with."
+)
+
+
+def test_author_without_javascript_edits_their_comment_within_the_window(nojs_page):
+    page = nojs_page
+    comment_id = post_without_js(page, name="Plain Editor", body=unique("Frist post."))
+    fixed = unique("First post, spelled right.")
+    main = comment_main(page, comment_id)
+    expect(main.locator(".edited")).to_have_count(0)
+
+    main.get_by_role("link", name="Edit").click()
+    expect(page).to_have_url(re.compile(rf"/c/{comment_id}/edit$"))
+    page.locator("form.edit-form [name=body]").fill(fixed)
+    page.get_by_role("button", name="Save").click()
+
+    page.wait_for_url(re.compile(r"#c\d+$"))
+    assert anchored_id(page.url) == comment_id
+    expect(main.locator(".comment-body")).to_have_text(fixed)
+    expect(main.locator(".edited")).to_have_text("(edited)")
+    expect(main.get_by_role("link", name="Edit")).to_be_visible()
+
+
+def test_author_with_javascript_edits_their_comment_in_place(page):
+    page.goto(ARTICLE)
+    body = unique("Posted, then edited in place.")
+    form = page.locator("#comment-form")
+    fill_comment_form(form, name="Inline Editor", body=body)
+    form.get_by_role("button", name="Post comment").click()
+    posted = page.locator("#comment-list > article.comment", has_text=body)
+    expect(posted).to_have_count(1)
+    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+    mark_page(page)
+    fixed = unique("Better words, edited in place.")
+
+    comment_main(page, comment_id).get_by_role("link", name="Edit").click()
+    edit_form = page.locator(f"form#c{comment_id}-main")
+    expect(edit_form.locator("[name=body]")).to_have_value(body)
+    edit_form.locator("[name=body]").fill(fixed)
+    edit_form.get_by_role("button", name="Save").click()
+
+    main = page.locator(f"div#c{comment_id}-main")
+    expect(main.locator(".comment-body")).to_have_text(fixed)
+    expect(main.locator(".edited")).to_have_text("(edited)")
+    expect(page.locator(f"form#c{comment_id}-main")).to_have_count(0)
+    assert_not_reloaded(page)
+
+    page.reload()
+    expect(comment_main(page, comment_id).locator(".comment-body")).to_have_text(fixed)
+    expect(comment_main(page, comment_id).locator(".edited")).to_have_text("(edited)")
+
+
+def test_another_reader_sees_no_edit_link_and_is_refused_with_403(new_reader):
+    author = new_reader(javascript=False).new_page()
+    body = unique("Mine, and only mine, to change.")
+    comment_id = post_without_js(author, name="Owner", body=body)
+    expect(comment_main(author, comment_id).get_by_role("link", name="Edit")).to_be_visible()
+
+    other = new_reader(javascript=True).new_page()
+    other.goto(ARTICLE)
+    expect(comment_main(other, comment_id).locator(".comment-body")).to_have_text(body)
+    expect(comment_main(other, comment_id).locator(".edit-link")).to_have_count(0)
+    expect(comment_main(other, comment_id).locator(".delete-link")).to_have_count(0)
+
+    response = other.goto(f"/c/{comment_id}/edit")
+    assert response.status == 403
+    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(other.get_by_role("button", name="Save")).to_have_count(0)
+
+    # Even a hand-made POST (the form has no Save button for them) changes nothing.
+    attempt = unique("Someone else's words.")
+    other.locator("form.edit-form [name=body]").fill(attempt)
+    with other.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/c/{comment_id}/edit")
+    ) as posted:
+        other.locator("form.edit-form").evaluate("f => f.submit()")
+    assert posted.value.status == 403
+    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(other.locator("[role=alert]")).to_contain_text("Your text is kept below.")
+    expect(other.locator("form.edit-form [name=body]")).to_have_value(attempt)
+
+    response = other.goto(f"/c/{comment_id}/delete")
+    assert response.status == 403
+    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(other.get_by_role("button", name="Delete comment")).to_have_count(0)
+
+    author.goto(ARTICLE)
+    expect(comment_main(author, comment_id).locator(".comment-body")).to_have_text(body)
+    expect(comment_main(author, comment_id).locator(".edited")).to_have_count(0)
+
+
+def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_reader):
+    author = new_reader(javascript=True).new_page()
+    author.goto(ARTICLE)
+    body = unique("I will take this back.")
+    form = author.locator("#comment-form")
+    fill_comment_form(form, name="Regretful", body=body)
+    form.get_by_role("button", name="Post comment").click()
+    posted = author.locator("#comment-list > article.comment", has_text=body)
+    expect(posted).to_have_count(1)
+    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+
+    replier = new_reader(javascript=False).new_page()
+    reply_body = unique("A reply that outlives its parent.")
+    reply_id = reply_without_js(replier, comment_id, name="Replier", body=reply_body)
+
+    author.goto(ARTICLE)
+    count = comment_count(author)
+    comment_main(author, comment_id).get_by_role("link", name="Delete").click()
+    expect(author).to_have_url(re.compile(rf"/c/{comment_id}/delete$"))
+    expect(author.locator("h1")).to_have_text("Delete your comment?")
+    author.get_by_role("button", name="Delete comment").click()
+
+    author.wait_for_url(f"**{ARTICLE}#comments")
+    main = comment_main(author, comment_id)
+    expect(main.locator(".comment-body")).to_have_text("[deleted]")
+    expect(main.locator(".author")).to_have_text("[deleted]")
+    expect(comment(author, comment_id)).not_to_contain_text(body)
+    expect(main.locator(".edit-link, .delete-link, .reply-link, .votes")).to_have_count(0)
+    expect(author.locator(f"#replies-c{comment_id} > #c{reply_id}")).to_contain_text(reply_body)
+    expect(comment_main(author, reply_id).locator(".in-reply-to")).to_have_text(
+        "In reply to by [deleted]"
+    )
+    expect(author.locator("#comment-count")).to_have_text(f"{count - 1} comments")
+
+    replier.goto(ARTICLE)
+    expect(comment(replier, comment_id)).not_to_contain_text(body)
+    expect(comment_main(replier, reply_id).locator(".comment-body")).to_have_text(reply_body)

@@ -1,0 +1,91 @@
+"""The `rostra` console script, run as an operator runs it: a real process on a real SQLite file."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FOUNDING_PAGE
+
+ROSTRA = str(Path(sys.executable).parent / "rostra")
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {
+        **os.environ,
+        "ROSTRA_DATABASE_URL": f"sqlite:///{tmp_path}/rostra.sqlite3",
+        "ROSTRA_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "rostra.config.settings.base",
+    }
+
+    def run(*args, check=True, **extra_env):
+        result = subprocess.run([ROSTRA, *args], env={**env, **extra_env}, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"rostra {' '.join(args)} failed:\n{result.stderr}")
+        return result
+
+    run("migrate", "--no-input", "-v", "0")
+    return run
+
+
+def test_secret_key_is_generated_once_and_kept_under_var(run, tmp_path):
+    key = tmp_path / "var" / "secret_key"
+    assert key.exists() and len(key.read_text()) >= 50
+    first = key.read_text()
+    run("check")
+    assert key.read_text() == first
+
+
+def test_createsite_again_only_adds_domains_and_origins(run):
+    created = run("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org",
+                  "--timezone", "Europe/London")
+    assert "Created site 'news'" in created.stdout
+    again = run("createsite", "--slug", "news", "--name", "Ignored", "--domain", "NEWS.example.org",
+                "--domain", "www.example.org", "--origin", "https://blog.example.org/")
+    assert "Updated site 'news' (News)" in again.stdout
+    assert "domains: news.example.org, www.example.org" in again.stdout
+    assert "origins: https://blog.example.org" in again.stdout
+
+
+def test_createsite_explains_bad_input(run):
+    bad_origin = run("createsite", "--slug", "x", "--name", "X", "--origin", "blog.example.org",
+                     check=False)
+    assert bad_origin.returncode != 0 and "is not an origin" in bad_origin.stderr
+    assert "Traceback" not in bad_origin.stderr
+    bad_zone = run("createsite", "--slug", "x", "--name", "X", "--timezone", "Mars/Base",
+                   check=False)
+    assert "not a known time zone" in bad_zone.stderr
+    no_name = run("createsite", "--slug", "fresh", check=False)
+    assert "give it a --name" in no_name.stderr
+
+
+def test_import_then_import_again_adds_nothing(run):
+    run("createsite", "--slug", "demo", "--name", "Demo", "--timezone", "America/New_York")
+    first = run("import", "--format", "page", str(FOUNDING_PAGE), "--site", "demo")
+    assert "comments: 8 imported" in first.stdout and "4 of those imported are placeholders" in (
+        first.stdout)
+    second = run("import", "--format", "page", str(FOUNDING_PAGE), "--site", "demo")
+    assert "comments: 0 imported, 8 already here" in second.stdout
+
+
+def test_import_of_a_missing_file_is_a_clear_error(run):
+    run("createsite", "--slug", "demo", "--name", "Demo")
+    result = run("import", "--format", "page", "nowhere.txt", "--site", "demo", check=False)
+    assert result.returncode != 0 and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_is_idempotent(run):
+    run("demo")
+    again = run("demo")
+    assert "articles: 0 imported, 1 already here" in again.stdout
+
+
+def test_createsuperuser_works_without_a_terminal(run):
+    result = run("createsuperuser", "--no-input", "--username", "editor", "--email",
+                 "editor@example.org", DJANGO_SUPERUSER_PASSWORD="a long enough password")
+    assert "Superuser created successfully" in result.stdout
