@@ -165,11 +165,12 @@ def browser():
 
 
 @pytest.fixture
-def new_reader(browser, rostra_server):
+def new_reader(request, browser, rostra_server):
     """Open a fresh browser context (a reader with no cookies): `new_reader(javascript=False)`.
 
     At the end of the test, fails if any page asked for something off the loopback interface or
-    the server answered any request with a 5xx.
+    the server answered any request with a 5xx (unless the test is marked xfail: an application
+    bug it documents may well be a 500, and the test itself already fails on it).
     """
     contexts = []
     server_errors: list[str] = []
@@ -208,7 +209,7 @@ def new_reader(browser, rostra_server):
     problems = []
     if outside_requests:
         problems.append("requests left the loopback interface: " + ", ".join(outside_requests))
-    if server_errors:
+    if server_errors and request.node.get_closest_marker("xfail") is None:
         problems.append("the server failed: " + ", ".join(server_errors)
                         + "\n--- server log ---\n" + rostra_server.log_tail())
     if problems:

@@ -74,43 +74,110 @@ def test_author_with_javascript_edits_their_comment_in_place(page):
     expect(comment_main(page, comment_id).locator(".edited")).to_have_text("(edited)")
 
 
-def test_another_reader_sees_no_edit_link_and_is_refused_with_403(new_reader):
+@pytest.fixture
+def someone_elses_comment(new_reader) -> tuple[int, str]:
+    """A comment posted (and editable) in another reader's browser: its id and text."""
     author = new_reader(javascript=False).new_page()
     body = unique("Mine, and only mine, to change.")
     comment_id = post_without_js(author, name="Owner", body=body)
     expect(comment_main(author, comment_id).get_by_role("link", name="Edit")).to_be_visible()
+    return comment_id, body
 
-    other = new_reader(javascript=True).new_page()
-    other.goto(ARTICLE)
-    expect(comment_main(other, comment_id).locator(".comment-body")).to_have_text(body)
-    expect(comment_main(other, comment_id).locator(".edit-link")).to_have_count(0)
-    expect(comment_main(other, comment_id).locator(".delete-link")).to_have_count(0)
 
-    response = other.goto(f"/c/{comment_id}/edit")
+def send_form_by_hand(page, action: str, fields: dict[str, str]):
+    """POST `fields` (and the page's CSRF token) to `action` as a form would; the response."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(action)) as sent:
+        page.evaluate(
+            """([action, fields]) => {
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = action;
+                const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
+                for (const [name, value] of Object.entries({csrfmiddlewaretoken: token, ...fields})) {
+                    const input = document.createElement('textarea');
+                    input.name = name;
+                    input.value = value;
+                    form.append(input);
+                }
+                document.body.append(form);
+                form.submit();
+            }""",
+            [action, fields],
+        )
+    page.wait_for_load_state()
+    return sent.value
+
+
+def assert_comment_unchanged(page, comment_id: int, body: str) -> None:
+    page.goto(ARTICLE)
+    expect(comment_main(page, comment_id).locator(".comment-body")).to_have_text(body)
+    expect(comment_main(page, comment_id).locator(".edited")).to_have_count(0)
+
+
+def test_another_reader_sees_no_edit_or_delete_link_on_someone_elses_comment(
+    page, someone_elses_comment
+):
+    comment_id, body = someone_elses_comment
+
+    page.goto(ARTICLE)
+
+    main = comment_main(page, comment_id)
+    expect(main.locator(".comment-body")).to_have_text(body)
+    expect(main.get_by_role("link", name="Reply")).to_be_visible()
+    expect(main.locator(".edit-link")).to_have_count(0)
+    expect(main.locator(".delete-link")).to_have_count(0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug: GET /c/<id>/edit without the right to edit is a 500, not a 403: "
+    "views/manage.py:edit calls form.add_error(None, ...) on the unbound GET EditForm, which has "
+    "no cleaned_data (AttributeError)",
+)
+def test_another_reader_who_opens_the_edit_page_is_refused_with_403(page, someone_elses_comment):
+    comment_id, body = someone_elses_comment
+
+    response = page.goto(f"/c/{comment_id}/edit")
+
     assert response.status == 403
-    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
-    expect(other.get_by_role("button", name="Save")).to_have_count(0)
+    expect(page.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    expect(page.locator("form.edit-form [name=body]")).to_have_value(body)
 
-    # Even a hand-made POST (the form has no Save button for them) changes nothing.
+
+def test_another_readers_edit_post_is_refused_with_403_and_keeps_their_text(
+    page, someone_elses_comment
+):
+    comment_id, body = someone_elses_comment
+    page.goto(ARTICLE)
     attempt = unique("Someone else's words.")
-    other.locator("form.edit-form [name=body]").fill(attempt)
-    with other.expect_response(
-        lambda r: r.request.method == "POST" and r.url.endswith(f"/c/{comment_id}/edit")
-    ) as posted:
-        other.locator("form.edit-form").evaluate("f => f.submit()")
-    assert posted.value.status == 403
-    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
-    expect(other.locator("[role=alert]")).to_contain_text("Your text is kept below.")
-    expect(other.locator("form.edit-form [name=body]")).to_have_value(attempt)
 
-    response = other.goto(f"/c/{comment_id}/delete")
+    response = send_form_by_hand(page, f"/c/{comment_id}/edit", {"body": attempt})
+
     assert response.status == 403
-    expect(other.locator("[role=alert]")).to_contain_text(NOT_YOURS)
-    expect(other.get_by_role("button", name="Delete comment")).to_have_count(0)
+    expect(page.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(page.locator("[role=alert]")).to_contain_text("Your text is kept below.")
+    expect(page.locator("form.edit-form [name=body]")).to_have_value(attempt)
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    assert_comment_unchanged(page, comment_id, body)
 
-    author.goto(ARTICLE)
-    expect(comment_main(author, comment_id).locator(".comment-body")).to_have_text(body)
-    expect(comment_main(author, comment_id).locator(".edited")).to_have_count(0)
+
+def test_another_reader_is_refused_the_delete_page_and_the_delete_post_with_403(
+    page, someone_elses_comment
+):
+    comment_id, body = someone_elses_comment
+
+    response = page.goto(f"/c/{comment_id}/delete")
+
+    assert response.status == 403
+    expect(page.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    expect(page.get_by_role("button", name="Delete comment")).to_have_count(0)
+
+    page.goto(ARTICLE)
+    response = send_form_by_hand(page, f"/c/{comment_id}/delete", {})
+    assert response.status == 403
+    expect(page.locator("[role=alert]")).to_contain_text(NOT_YOURS)
+    assert_comment_unchanged(page, comment_id, body)
 
 
 def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_reader):

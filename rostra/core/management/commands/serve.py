@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument("--workers", type=int, default=1, help="Processes (default 1).")
-        parser.add_argument("--threads", type=int, default=8,
-                            help="Requests each process works on at once (default 8).")
+        default_threads = 2 * (os.cpu_count() or 1) + 1
+        parser.add_argument("--threads", type=int, default=default_threads,
+                            help=f"Requests each process works on at once (default {default_threads}).")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="Do not gather static files first.")
 
