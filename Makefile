@@ -37,6 +37,7 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.test-installed browser-deps
+	$(BIN)/ruff check rostra tests
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-fast: $(VENV)/.test-installed

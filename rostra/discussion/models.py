@@ -7,9 +7,10 @@ from django.urls import reverse
 from rostra.articles.models import Article
 
 # Each path segment is a comment id in fixed-width base 36, so a plain string sort of `path` yields
-# depth-first display order, and a top-level comment's whole subtree is one index range scan.
+# depth-first display order, and a comment's whole subtree is one index range scan:
+# [path, subtree_end(path)). Only digits and lowercase letters are compared, so the order holds under
+# any collation a database may use (punctuation, which some collations ignore, never appears).
 SEGMENT_WIDTH = 7
-PATH_END = "~"  # sorts after every base-36 digit: [path, path + PATH_END) is the subtree
 
 
 class Comment(models.Model):
@@ -120,6 +121,17 @@ def encode_segment(comment_id: int) -> str:
 
 def decode_segment(segment: str) -> int:
     return int(segment, 36)
+
+
+def subtree_end(path: str) -> str:
+    """The smallest key after every path that starts with `path`: `path` plus one, in base 36."""
+    digits = list(path)
+    for i in range(len(digits) - 1, -1, -1):
+        if digits[i] != "z":
+            digits[i] = _DIGITS[_DIGITS.index(digits[i]) + 1]
+            return "".join(digits)
+        digits[i] = "0"
+    raise ValueError("no path sorts after an all-'z' path")  # ids never reach 36**7 - 1
 
 
 def ancestor_ids(path: str) -> list[int]:

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
-from rostra.discussion.models import PATH_END, SHOWN_STATES, Comment, ancestor_ids
+from rostra.discussion.models import SHOWN_STATES, Comment, ancestor_ids, subtree_end
 
 SORTS = {
     "oldest": ("id",),
@@ -112,7 +112,7 @@ def get_subthread(comment: Comment, *, after: str = "") -> tuple[Node, str]:
     descendants = list(
         _with_reply_flag(shown_comments())
         .select_related("parent")
-        .filter(thread_id=comment.thread_id, path__gt=start, path__lt=comment.path + PATH_END)
+        .filter(thread_id=comment.thread_id, path__gt=start, path__lt=subtree_end(comment.path))
         .filter(depth__lte=max_depth)
         .order_by("path")[: limit + 1]
     )

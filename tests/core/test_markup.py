@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rostra.core.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown, render_plain_text
 from tests.conftest import SHARED

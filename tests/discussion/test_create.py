@@ -4,7 +4,7 @@ import pytest
 
 from rostra.core.errors import Refused
 from rostra.discussion.create import create_comment
-from rostra.discussion.models import Comment, ancestor_ids, encode_segment
+from rostra.discussion.models import Comment, ancestor_ids, encode_segment, subtree_end
 from rostra.moderation.actions import hide_comment
 
 
@@ -97,3 +97,16 @@ def test_pending_comment_is_not_counted(article):
     create_comment(thread=article, parent_id=None, author_name="R", body="x", state="pending")
     article.refresh_from_db()
     assert article.comment_count == 0 and article.version == 1
+
+
+def test_subtree_end_bounds_exactly_the_subtree(make_comment):
+    top = make_comment()
+    child = make_comment(parent=top)
+    make_comment(parent=child)
+    after = make_comment()
+    inside = Comment.objects.filter(path__gte=top.path, path__lt=subtree_end(top.path))
+    assert sorted(inside.values_list("pk", flat=True)) == sorted(
+        [top.pk, child.pk, child.pk + 1]
+    )
+    assert after.pk not in inside.values_list("pk", flat=True)
+    assert subtree_end("000000z") == "0000010" and subtree_end("00a") == "00b"

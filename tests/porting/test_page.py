@@ -56,7 +56,7 @@ def test_reader_reproduces_the_comments_in_page_order_with_placeholder_parents(f
         ("Rjh", True, None),
         ("OverTheHedge", False, at("2018-01-06 01:24")),
     ]
-    for placeholder, reply in zip(comments[::2], comments[1::2]):
+    for placeholder, reply in zip(comments[::2], comments[1::2], strict=True):
         assert reply.parent_source_id == placeholder.source_id
     overthehedge = comments[-1]
     assert overthehedge.body.split("\n\n") == [

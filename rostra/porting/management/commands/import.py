@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rostra.porting.page import read_page
 from rostra.porting.load import load_thread
+from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
 from rostra.sites.models import Site
 
