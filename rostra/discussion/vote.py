@@ -1,4 +1,4 @@
-"""cast_vote: one up or down vote per reader and comment; voting the same way again takes it back."""
+"""cast_vote: one up or down vote per reader and comment."""
 
 import math
 from dataclasses import dataclass
@@ -29,25 +29,33 @@ def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
     return (centre - spread) / (1 + z * z / n)
 
 
-def cast_vote(comment: Comment, *, voter_key: str, value: int) -> Tally:
-    """Record `value` (1 or -1) as this reader's vote; the same vote twice withdraws it."""
-    if value not in (1, -1):
-        raise Refused("A vote is up (1) or down (-1).", field="value", status=422)
+def cast_vote(comment: Comment, *, voter_key: str, value: int, toggle: bool = False) -> Tally:
+    """Make `value` this reader's vote: 1 (up), -1 (down) or 0 (none).
+
+    Casting the vote the reader already has is refused (409), unless `toggle` is set: then it is
+    taken back, as a second press of a pressed vote button does.
+    """
+    if value not in (1, -1, 0):
+        raise Refused("A vote is up (1), down (-1) or none (0).", field="value", status=422)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.state != Comment.State.VISIBLE or comment.is_placeholder:
             raise Refused("This comment cannot be voted on.")
         existing = Vote.objects.filter(comment=comment, voter_key=voter_key).first()
-        if existing is None:
+        current = existing.value if existing else 0
+        if value == current and value != 0:
+            if not toggle:
+                raise Refused("You have already voted on this comment that way.", status=409)
+            value = 0
+        if value == 0:
+            if existing is not None:
+                existing.delete()
+        elif existing is None:
             Vote.objects.create(comment=comment, voter_key=voter_key, value=value)
-            mine = value
-        elif existing.value == value:
-            existing.delete()
-            mine = 0
         else:
             existing.value = value
             existing.save(update_fields=["value"])
-            mine = value
+        mine = value
         up = Vote.objects.filter(comment=comment, value=1).count()
         down = Vote.objects.filter(comment=comment, value=-1).count()
         comment.upvotes, comment.downvotes, comment.score = up, down, up - down

@@ -23,7 +23,7 @@ def vote(request, comment_id):
         return HttpResponse("A vote is 'up' or 'down'.", status=400, content_type="text/plain")
     key, new_reader_cookie = reader_key(request)
     try:
-        tally = cast_vote(comment, voter_key=key, value=value)
+        tally = cast_vote(comment, voter_key=key, value=value, toggle=True)
     except Refused as refusal:
         return HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
     if request.htmx:
