@@ -60,16 +60,36 @@ def within_edit_window(comment: Comment) -> bool:
     return age <= app_settings.EDIT_WINDOW_SECONDS
 
 
-def can_edit_comment(request, comment: Comment) -> bool:
-    """Its author may edit or delete a visible comment within the edit window, and nobody else may."""
+def can_edit_comment(comment: Comment, *, user=None, token: str | None = None) -> bool:
+    """Its author may edit or delete a visible comment within the edit window, and nobody else may.
+
+    The author is the signed-in account that posted it (`user`), or whoever holds its edit `token`.
+    """
     if comment.state != Comment.State.VISIBLE or comment.is_placeholder:
         return False
     if not within_edit_window(comment):
         return False
-    user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and comment.user_id == user.pk:
         return True
-    return token_grants(request.COOKIES.get(edit_cookie_name(comment.pk)), comment)
+    return token_grants(token, comment)
+
+
+def request_can_edit(request, comment: Comment) -> bool:
+    """can_edit_comment for a browser request: its account, or the edit token in its cookie."""
+    return can_edit_comment(
+        comment, user=getattr(request, "user", None),
+        token=request.COOKIES.get(edit_cookie_name(comment.pk)),
+    )
+
+
+def why_cannot_edit(comment: Comment) -> str:
+    """What to tell someone who may not change `comment` (never whether anyone else may)."""
+    if comment.state != Comment.State.VISIBLE or comment.is_placeholder:
+        return "This comment can no longer be changed."
+    if not within_edit_window(comment):
+        minutes = app_settings.EDIT_WINDOW_SECONDS // 60
+        return f"Comments can be changed for {minutes} minutes after posting, and that time has passed."
+    return "Only the person who posted this comment can change it, from the browser it was posted with."
 
 
 def editable_comment_ids(request) -> set[int]:

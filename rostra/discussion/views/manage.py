@@ -5,35 +5,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import EditForm
 from rostra.discussion.queries import access_comment
 from rostra.discussion.views.common import comment_location
-from rostra.identity.guests import can_edit_comment, forget_edit_token, within_edit_window
-
-
-def _why_not(request, comment) -> str:
-    if comment.state != comment.State.VISIBLE or comment.is_placeholder:
-        return "This comment can no longer be changed."
-    if not within_edit_window(comment):
-        minutes = app_settings.EDIT_WINDOW_SECONDS // 60
-        return (
-            f"Comments can be changed for {minutes} minutes after posting, and that time has "
-            "passed."
-        )
-    return (
-        "Only the person who posted this comment can change it, from the browser it was "
-        "posted with."
-    )
+from rostra.identity.guests import forget_edit_token, request_can_edit, why_cannot_edit
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def edit(request, comment_id):
     comment = access_comment(comment_id)
-    allowed = can_edit_comment(request, comment)
+    allowed = request_can_edit(request, comment)
     status = 200
     if request.method == "GET":
         form = EditForm(initial={"body": comment.body_source})
@@ -49,7 +33,7 @@ def edit(request, comment_id):
         status = 400
     if not allowed:
         kept = " Your text is kept below." if request.method == "POST" else ""
-        form.add_error(None, _why_not(request, comment) + kept)
+        form.add_error(None, why_cannot_edit(comment) + kept)
         status = 403
     context = {"comment": comment, "form": form, "article": comment.thread, "allowed": allowed,
                "site": comment.thread.site}
@@ -71,12 +55,12 @@ def _done(request, comment):
 @require_http_methods(["GET", "POST"])
 def delete(request, comment_id):
     comment = access_comment(comment_id)
-    allowed = can_edit_comment(request, comment)
+    allowed = request_can_edit(request, comment)
     if request.method == "POST" and allowed:
         delete_comment(comment)
         response = HttpResponseRedirect(comment.thread.get_absolute_url() + "#comments")
         forget_edit_token(response, comment)
         return response
     context = {"comment": comment, "article": comment.thread, "allowed": allowed,
-               "refusal": None if allowed else _why_not(request, comment)}
+               "refusal": None if allowed else why_cannot_edit(comment)}
     return render(request, "discussion/delete.html", context, status=200 if allowed else 403)
