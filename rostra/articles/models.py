@@ -43,12 +43,14 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "slug"], name="article_site_slug_unique"),
             models.UniqueConstraint(
+                fields=["site", "url"], condition=~models.Q(url=""), name="article_site_url_unique"
+            ),
+            models.UniqueConstraint(
                 fields=["site", "source", "source_id"],
                 condition=~models.Q(source=""),
                 name="article_source_unique",
             ),
         ]
-        indexes = [models.Index(fields=["site", "url"], name="article_site_url")]
 
     def __str__(self):
         return self.title

@@ -26,3 +26,13 @@ def save_article(article: Article) -> Article:
         article.body_html = render_article_body(article)
         article.save()
     return article
+
+
+def free_slug(site, wanted: str) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3` … whichever the site has not used yet."""
+    base = wanted[:180] or "page"
+    taken = set(Article.objects.filter(site=site, slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

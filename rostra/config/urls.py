@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rostra.api.v1.api import api as api_v1
 from rostra.core.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api_v1.urls),
     path("", include("rostra.discussion.urls")),
     path("", include("rostra.articles.urls")),
 ]

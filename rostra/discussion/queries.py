@@ -7,7 +7,7 @@ display order, cut per top-level comment (ROSTRA_REPLIES_PER_COMMENT) and by dep
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -84,6 +84,54 @@ def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 
     replies = _replies_of([c.pk for c in tops]) if tops else []
     nodes = _assemble(tops, replies, base_depth=0)
     return ThreadPage(nodes, sort, number, page_count, total)
+
+
+@dataclass
+class ThreadSlice:
+    """Top-level comments after a keyset position, with their replies: what a cursor pages through."""
+
+    nodes: list[Node]
+    sort: str
+    next_key: list | None  # where the next slice starts; None at the end
+
+
+def sort_key(comment: Comment, sort: str) -> list:
+    """The keyset position of a top-level comment in `sort` order (a cursor's content)."""
+    if sort == "best":
+        return [comment.best_score, comment.score, comment.pk]
+    return [comment.pk]
+
+
+def _after_key(sort: str, key: list) -> Q:
+    if sort == "oldest":
+        return Q(id__gt=key[0])
+    if sort == "newest":
+        return Q(id__lt=key[0])
+    best, score, pk = key
+    return (
+        Q(best_score__lt=best)
+        | Q(best_score=best, score__lt=score)
+        | Q(best_score=best, score=score, id__gt=pk)
+    )
+
+
+def get_thread_slice(thread: Article, *, sort: str = DEFAULT_SORT, after: list | None = None,
+                     limit: int | None = None) -> ThreadSlice:
+    """Up to `limit` top-level comments after keyset position `after`, with their replies.
+
+    Two queries, whatever the thread's size or how far along the cursor is. `after` must come from
+    `sort_key` for the same `sort` (callers validate cursors).
+    """
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    limit = limit or app_settings.COMMENTS_PER_PAGE
+    top_level = shown_comments().filter(thread=thread, depth=0)
+    if after is not None:
+        top_level = top_level.filter(_after_key(sort, after))
+    tops = list(_with_reply_flag(top_level).order_by(*SORTS[sort])[: limit + 1])
+    next_key = sort_key(tops[limit - 1], sort) if len(tops) > limit else None
+    tops = tops[:limit]
+    replies = _replies_of([c.pk for c in tops]) if tops else []
+    return ThreadSlice(_assemble(tops, replies, base_depth=0), sort, next_key)
 
 
 def _replies_of(root_ids: list[int]) -> list[Comment]:

@@ -118,18 +118,19 @@ def forget_edit_token(response, comment: Comment) -> None:
     response.delete_cookie(edit_cookie_name(comment.pk), samesite="Lax")
 
 
-def reader_key(request) -> tuple[str, str | None]:
+def reader_key(request, *, reader_id: str = "") -> tuple[str, str | None]:
     """The key a reader's votes are stored under, and a new reader cookie value to set (or None).
 
     Accounts vote as themselves. A guest votes as a keyed hash of their reader cookie (a random id set
     on first vote) and IP address: readers behind one shared address still count separately, and the
-    raw address is not stored with the vote.
+    raw address is not stored with the vote. API clients that keep no cookies send their own random
+    `reader_id` instead.
     """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}", None
-    cookie = request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
     new_cookie = None
+    cookie = reader_id or request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
     if not cookie:
         cookie = new_cookie = secrets.token_urlsafe(16)
     ip = request.META.get("REMOTE_ADDR", "")

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from rostra.articles.models import Article
-from rostra.articles.publish import save_article
+from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
 from rostra.discussion.models import Comment
 from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SourceError
@@ -69,17 +69,9 @@ def load_thread(
 
 
 def _new_article(site: Site, record: ArticleRecord) -> Article:
-    slug = record.slug
-    taken = set(
-        Article.objects.filter(site=site, slug__startswith=slug).values_list("slug", flat=True)
-    )
-    suffix = 2
-    while slug in taken:
-        slug = f"{record.slug[:190]}-{suffix}"
-        suffix += 1
     return Article(
         site=site,
-        slug=slug,
+        slug=free_slug(site, record.slug),
         url=record.url,
         title=record.title,
         submitted_by=record.submitted_by,

@@ -24,6 +24,10 @@ class Site(models.Model):
     origins = models.JSONField(
         default=list, blank=True, help_text="Origins (scheme://host[:port]) allowed to embed it."
     )
+    create_threads = models.BooleanField(
+        default=True,
+        help_text="Start a discussion for a page of this site the first time someone comments on it.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

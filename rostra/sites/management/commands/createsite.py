@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rostra.sites.models import Site, validate_timezone
+from rostra.sites.origins import forget_allowed_origins
 
 
 def normalise_origin(value: str) -> str:
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         site.domains = [*site.domains, *(d for d in domains if d not in site.domains)]
         site.origins = [*site.origins, *(o for o in origins if o not in site.origins)]
         site.save()
+        forget_allowed_origins()
         self.stdout.write(
             f"{verb} site {site.slug!r} ({site.name}); domains: {', '.join(site.domains) or '-'}; "
             f"origins: {', '.join(site.origins) or '-'}"

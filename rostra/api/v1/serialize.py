@@ -1,0 +1,51 @@
+"""Comments and threads as the API's JSON (dicts shaped like the schemas in `schemas.py`)."""
+
+from django.urls import reverse
+
+from rostra.articles.models import Article
+from rostra.discussion.models import Comment
+from rostra.discussion.queries import Node
+
+
+def thread_json(thread: Article) -> dict:
+    return {
+        "id": thread.pk,
+        "site": thread.site.slug,
+        "url": thread.url,
+        "title": thread.title,
+        "comment_count": thread.comment_count,
+        "comments_open": thread.comments_open,
+        "page_url": thread.get_absolute_url(),
+    }
+
+
+def comment_json(comment: Comment) -> dict:
+    deleted = comment.is_deleted
+    return {
+        "id": comment.pk,
+        "thread_id": comment.thread_id,
+        "parent": comment.parent_id,
+        "depth": comment.depth,
+        "author_name": "[deleted]" if deleted else comment.author_name,
+        "author_website": "" if deleted or comment.is_placeholder else comment.author_website,
+        "body_html": "" if deleted or comment.is_placeholder else comment.body_html,
+        "created": comment.created.isoformat() if comment.created else None,
+        "edited": comment.edited.isoformat() if comment.edited else None,
+        "state": comment.state,
+        "placeholder": comment.is_placeholder,
+        "score": comment.score,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "permalink": reverse("discussion:permalink", kwargs={"comment_id": comment.pk}),
+    }
+
+
+def node_json(node: Node) -> dict:
+    return {
+        **comment_json(node.comment),
+        "replies": [node_json(child) for child in node.children],
+        "continues": node.continues,
+        "more_replies": node.more_replies,
+        "thread_url": reverse("api-v1:comment_thread", kwargs={"comment_id": node.pk})
+        + (f"?after={node.more_after}" if node.more_replies else ""),
+    }

@@ -1,0 +1,57 @@
+"""Threads for pages Rostra does not serve: found by URL, created on the first comment."""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from rostra.articles.models import Article
+from rostra.articles.publish import free_slug, save_article
+from rostra.core.errors import Refused
+from rostra.sites.models import Site
+
+
+def normalise_url(url: str) -> str:
+    """The form a page URL is stored and looked up in: no fragment, lowercase scheme and host."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def check_page_url(site: Site, url: str) -> str:
+    """Raise Refused unless `url` is an http(s) page on one of the site's domains or origins."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("http", "https") or not host:
+        raise Refused("Give the page's full address, starting with https://.", field="url", status=422)
+    origin = f"{parts.scheme}://{parts.netloc.lower()}"
+    if host not in (d.lower() for d in site.domains) and origin not in site.origins:
+        raise Refused(f"{host} is not one of the pages of {site.name}.", field="url", status=422)
+    return normalise_url(url)
+
+
+def find_thread(site: Site, url: str) -> Article | None:
+    try:
+        key = normalise_url(url)
+    except ValueError:
+        return None
+    return Article.objects.select_related("site").filter(site=site, url=key).first()
+
+
+def get_or_create_thread(site: Site, url: str, title: str) -> Article:
+    """The thread for the page at `url`, started now if the site lets comments start threads."""
+    thread = find_thread(site, url)
+    if thread is not None:
+        return thread
+    key = check_page_url(site, url)
+    if not site.create_threads:
+        raise Refused("Discussions on this site are started by its editors.", field="url", status=404)
+    title = " ".join(title.split())[:300] or key
+    slug = free_slug(site, slugify(title) or slugify(urlsplit(key).path))
+    try:
+        with transaction.atomic():
+            return save_article(Article(site=site, url=key, title=title, slug=slug, body_format="plain"))
+    except IntegrityError:  # someone else started it a moment ago
+        return Article.objects.select_related("site").get(site=site, url=key)
