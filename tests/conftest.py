@@ -72,3 +72,12 @@ def at(text: str, tz: str = "America/New_York") -> datetime:
 
 def minutes_ago(n: int) -> datetime:
     return timezone.now() - timedelta(minutes=n)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (thread ids repeat across test databases)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.responses import Status
 
 from rostra.api.problems import problem
 from rostra.api.v1 import schemas
@@ -34,7 +35,31 @@ from rostra.sites.origins import origin_may_write
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+class RostraAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The generated document, with errors documented as problem+json and OpenAPI links from a
+        created comment to what can follow it (clients and schemathesis's stateful runs use them)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        links = {
+            name: {"operationId": op, "parameters": {"comment_id": "$response.body#/id"}}
+            for name, op in (("GetComment", "getComment"), ("EditComment", "patchComment"),
+                             ("DeleteComment", "deleteComment"), ("VoteComment", "voteComment"),
+                             ("GetCommentThread", "getCommentThread"))
+        }
+        links["ListThreadComments"] = {"operationId": "listComments",
+                                       "parameters": {"thread_id": "$response.body#/thread_id"}}
+        created = schema["paths"]["/api/v1/comments"]["post"]["responses"][201]
+        created["links"] = links
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for status, response in operation["responses"].items():
+                    if int(status) >= 400 and "application/json" in response.get("content", {}):
+                        content = response["content"]
+                        content["application/problem+json"] = content.pop("application/json")
+        return schema
+
+
+api = RostraAPI(
     title="Rostra API",
     version="1",
     description=(
@@ -173,7 +198,8 @@ def check_author(request, comment) -> None:
 
 # ---- threads --------------------------------------------------------------------------------------
 
-@api.get("/threads", response={200: schemas.ThreadOut, **PROBLEMS}, tags=["threads"])
+@api.get("/threads", response={200: schemas.ThreadOut, **PROBLEMS}, tags=["threads"],
+         operation_id="getThread")
 def get_thread(request, site: str, url: str):
     """The discussion of the page at `url` on `site` (404 until its first comment)."""
     thread = find_thread(access_site(site), url)
@@ -184,7 +210,7 @@ def get_thread(request, site: str, url: str):
 
 @api.get(
     "/threads/{thread_id}/comments", response={200: schemas.CommentPage, 304: None, **PROBLEMS},
-    tags=["threads"],
+    tags=["threads"], operation_id="listComments",
 )
 def list_comments(request, thread_id: int, sort: SortName = "oldest", cursor: str | None = None):
     """One page of a thread: top-level comments in `sort` order, each with its replies (cut by depth
@@ -209,7 +235,7 @@ def list_comments(request, thread_id: int, sort: SortName = "oldest", cursor: st
 # ---- comments -------------------------------------------------------------------------------------
 
 @api.get("/comments/{comment_id}", response={200: schemas.CommentOut, 304: None, **PROBLEMS},
-         tags=["comments"])
+         tags=["comments"], operation_id="getComment")
 def get_comment(request, comment_id: int):
     """One comment (visible, or deleted and kept as "[deleted]")."""
     comment = access_comment(comment_id)
@@ -219,7 +245,7 @@ def get_comment(request, comment_id: int):
 
 
 @api.get("/comments/{comment_id}/thread", response={200: schemas.SubThread, **PROBLEMS},
-         tags=["comments"], url_name="comment_thread")
+         tags=["comments"], url_name="comment_thread", operation_id="getCommentThread")
 def get_comment_thread(request, comment_id: int, after: str = ""):
     """A comment with the replies below it (for "Continue this thread" and "N more replies")."""
     comment = access_comment(comment_id)
@@ -227,7 +253,8 @@ def get_comment_thread(request, comment_id: int, after: str = ""):
     return {"comment": node_json(root), "next_after": next_after or None}
 
 
-@api.post("/comments", response={201: schemas.CommentCreated, **PROBLEMS}, tags=["comments"])
+@api.post("/comments", response={201: schemas.CommentCreated, **PROBLEMS}, tags=["comments"],
+         operation_id="postComment")
 def post_comment(request, payload: schemas.CommentIn):
     """Post a comment (or a reply, with `parent`). The page's thread is created on its first comment
     when the URL is one of the site's pages. The answer holds an `edit_token` for the edit window."""
@@ -256,12 +283,12 @@ def post_comment(request, payload: schemas.CommentIn):
     )
     comment = result.comment
     expires = comment.created + timedelta(seconds=app_settings.EDIT_WINDOW_SECONDS)
-    return 201, {**comment_json(comment), "edit_token": make_edit_token(comment),
-                 "edit_expires": expires.isoformat()}
+    return Status(201, {**comment_json(comment), "edit_token": make_edit_token(comment),
+                        "edit_expires": expires.isoformat()})
 
 
 @api.patch("/comments/{comment_id}", response={200: schemas.CommentOut, **PROBLEMS},
-           tags=["comments"])
+           tags=["comments"], operation_id="patchComment")
 def patch_comment(request, comment_id: int, payload: schemas.CommentEdit):
     """Change a comment's text: its author, within the edit window."""
     comment = access_comment(comment_id)
@@ -275,18 +302,19 @@ def patch_comment(request, comment_id: int, payload: schemas.CommentEdit):
     return comment_json(comment)
 
 
-@api.delete("/comments/{comment_id}", response={204: None, **PROBLEMS}, tags=["comments"])
+@api.delete("/comments/{comment_id}", response={204: None, **PROBLEMS}, tags=["comments"],
+         operation_id="deleteComment")
 def remove_comment(request, comment_id: int):
     """Delete a comment: its author, within the edit window. Replies stay under "[deleted]"."""
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
     check_author(request, comment)
     delete_comment(comment)
-    return 204, None
+    return Status(204, None)
 
 
 @api.post("/comments/{comment_id}/vote", response={200: schemas.VoteOut, **PROBLEMS},
-          tags=["comments"])
+          tags=["comments"], operation_id="voteComment")
 def vote(request, comment_id: int, payload: schemas.VoteIn):
     """Vote a comment up (1) or down (-1), or take the vote back (0). One vote per reader:
     an account, or a guest's `X-Rostra-Reader` id (a random string the client keeps) with its address."""
@@ -300,7 +328,8 @@ def vote(request, comment_id: int, payload: schemas.VoteIn):
 
 # ---- counts and preview -------------------------------------------------------------------------
 
-@api.post("/counts", response={200: schemas.CountsOut, **PROBLEMS}, tags=["threads"])
+@api.post("/counts", response={200: schemas.CountsOut, **PROBLEMS}, tags=["threads"],
+         operation_id="countComments")
 def counts(request, payload: schemas.CountsIn):
     """Visible comments (replies included) for each URL, in one request: for "N comments" links."""
     keys = {}
@@ -318,7 +347,8 @@ def counts(request, payload: schemas.CountsIn):
     return {"counts": {url: found.get(key, 0) for url, key in keys.items()}}
 
 
-@api.post("/preview", response={200: schemas.PreviewOut, **PROBLEMS}, tags=["comments"])
+@api.post("/preview", response={200: schemas.PreviewOut, **PROBLEMS}, tags=["comments"],
+         operation_id="previewComment")
 def preview(request, payload: schemas.PreviewIn):
     """The HTML a comment body would be stored as."""
     form = EditForm({"body": payload.body})
