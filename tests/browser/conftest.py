@@ -168,24 +168,38 @@ def browser():
 def new_reader(request, browser, rostra_server):
     """Open a fresh browser context (a reader with no cookies): `new_reader(javascript=False)`.
 
-    At the end of the test, fails if any page asked for something off the loopback interface or
-    the server answered any request with a 5xx (unless the test is marked xfail: an application
-    bug it documents may well be a 500, and the test itself already fails on it).
+    At the end of the test, fails if any page asked for something off the loopback interface, a
+    page's script failed or broke the Content-Security-Policy, a page opened a dialog (an alert is
+    what injected script does first), or the server answered any request with a 5xx (unless the
+    test is marked xfail: an application bug it documents may well be a 500, and the test itself
+    already fails on it).
     """
     contexts = []
     server_errors: list[str] = []
     outside_requests: list[str] = []
+    script_errors: list[str] = []
 
-    def watch_request(request):
-        host = urlsplit(request.url).hostname or ""
-        if request.url.startswith(("http://", "https://", "ws://", "wss://")) and (
+    def watch_request(outgoing):
+        host = urlsplit(outgoing.url).hostname or ""
+        if outgoing.url.startswith(("http://", "https://", "ws://", "wss://")) and (
             host not in LOOPBACK_HOSTS
         ):
-            outside_requests.append(request.url)
+            outside_requests.append(outgoing.url)
 
     def watch_response(response):
         if response.status >= 500:
             server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def watch_console(message):
+        # "Failed to load resource" is how Chromium reports any 4xx, expected ones included.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            script_errors.append(f"console: {message.text}")
+
+    def watch_page(page):
+        page.on("console", watch_console)
+        page.on("pageerror", lambda error: script_errors.append(f"uncaught: {error}"))
+        page.on("dialog", lambda dialog: (script_errors.append(f"dialog: {dialog.message}"),
+                                          dialog.dismiss()))
 
     def open_context(*, javascript: bool = True):
         context = browser.new_context(
@@ -199,6 +213,7 @@ def new_reader(request, browser, rostra_server):
         context.set_default_navigation_timeout(15_000)
         context.on("request", watch_request)
         context.on("response", watch_response)
+        context.on("page", watch_page)
         contexts.append(context)
         return context
 
@@ -209,6 +224,8 @@ def new_reader(request, browser, rostra_server):
     problems = []
     if outside_requests:
         problems.append("requests left the loopback interface: " + ", ".join(outside_requests))
+    if script_errors:
+        problems.append("pages misbehaved: " + "; ".join(script_errors))
     if server_errors and request.node.get_closest_marker("xfail") is None:
         problems.append("the server failed: " + ", ".join(server_errors)
                         + "\n--- server log ---\n" + rostra_server.log_tail())

@@ -1,13 +1,13 @@
 """What a reader does on the demo article page, in words the browser tests share.
 
-Tests share one server per pytest process, so every comment a test writes carries a unique marker and
-no test assumes it sees only the comments it wrote.
+Tests share one server per pytest process, so every comment a test writes carries a unique marker,
+and no test assumes it sees only the comments it wrote.
 """
 
 import re
 import uuid
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 ARTICLE = "/a/new-video-emerges-of-isis-convoys-leaving-raqqa-under-us-coalition-watch/"
 ANCHOR = re.compile(r"#c(\d+)$")
@@ -84,6 +84,20 @@ def reply_without_js(page: Page, parent_id: int, *, name: str, body: str) -> int
     form.get_by_role("button", name="Post reply").click()
     page.wait_for_url(ANCHOR)
     return anchored_id(page.url)
+
+
+def post_over_http(context: BrowserContext, *, name: str, body: str) -> int:
+    """Post a top-level comment as this browser context would (its cookies, its CSRF token), but
+    without rendering pages: for tests about something else that only need a comment to exist."""
+    page_html = context.request.get(ARTICLE).text()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_html).group(1)
+    response = context.request.post(
+        f"{ARTICLE}comments",
+        form={"csrfmiddlewaretoken": token, "author_name": name, "body": body},
+        max_redirects=0,
+    )
+    assert response.status == 302, f"posting failed: {response.status} {response.text()[:500]}"
+    return anchored_id(response.headers["location"])
 
 
 def mark_page(page: Page) -> None:

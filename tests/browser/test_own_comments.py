@@ -1,4 +1,4 @@
-"""A guest's own comment: edit it or delete it within the edit window, from the browser that posted it."""
+"""A guest's own comment: edited or deleted in the edit window, by the browser that wrote it."""
 
 import re
 
@@ -14,6 +14,7 @@ from tests.browser.reader import (
     comment_main,
     fill_comment_form,
     mark_page,
+    post_over_http,
     post_without_js,
     reply_without_js,
     unique,
@@ -77,23 +78,30 @@ def test_author_with_javascript_edits_their_comment_in_place(page):
 @pytest.fixture
 def someone_elses_comment(new_reader) -> tuple[int, str]:
     """A comment posted (and editable) in another reader's browser: its id and text."""
-    author = new_reader(javascript=False).new_page()
+    author = new_reader(javascript=False)
     body = unique("Mine, and only mine, to change.")
-    comment_id = post_without_js(author, name="Owner", body=body)
-    expect(comment_main(author, comment_id).get_by_role("link", name="Edit")).to_be_visible()
+    comment_id = post_over_http(author, name="Owner", body=body)
+    page = author.new_page()
+    page.goto(ARTICLE)
+    expect(comment_main(page, comment_id).get_by_role("link", name="Edit")).to_be_visible()
     return comment_id, body
 
 
 def send_form_by_hand(page, action: str, fields: dict[str, str]):
     """POST `fields` (and the page's CSRF token) to `action` as a form would; the response."""
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(action)) as sent:
+
+    def is_the_post(response):
+        return response.request.method == "POST" and response.url.endswith(action)
+
+    with page.expect_response(is_the_post) as sent:
         page.evaluate(
             """([action, fields]) => {
                 const form = document.createElement('form');
                 form.method = 'post';
                 form.action = action;
                 const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
-                for (const [name, value] of Object.entries({csrfmiddlewaretoken: token, ...fields})) {
+                const all = {csrfmiddlewaretoken: token, ...fields};
+                for (const [name, value] of Object.entries(all)) {
                     const input = document.createElement('textarea');
                     input.name = name;
                     input.value = value;
@@ -217,3 +225,31 @@ def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_read
     replier.goto(ARTICLE)
     expect(comment(replier, comment_id)).not_to_contain_text(body)
     expect(comment_main(replier, reply_id).locator(".comment-body")).to_have_text(reply_body)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug (minor): views/manage.py:_done renders the edited comment without the "
+    "reader's votes (no `my_votes` in its context), so after an inline edit the author's own "
+    "vote shows as not pressed, and pressing it again withdraws the vote instead of casting it",
+)
+def test_author_who_voted_on_their_comment_still_sees_the_vote_pressed_after_editing_inline(page):
+    page.goto(ARTICLE)
+    body = unique("Worth a vote, then an edit.")
+    form = page.locator("#comment-form")
+    fill_comment_form(form, name="Self Voter", body=body)
+    form.get_by_role("button", name="Post comment").click()
+    posted = page.locator("#comment-list > article.comment", has_text=body)
+    expect(posted).to_have_count(1)
+    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+    up = page.locator(f"#votes-c{comment_id}").get_by_role("button", name="Vote up")
+    up.click()
+    expect(up).to_have_attribute("aria-pressed", "true")
+
+    comment_main(page, comment_id).get_by_role("link", name="Edit").click()
+    edit_form = page.locator(f"form#c{comment_id}-main")
+    edit_form.locator("[name=body]").fill(unique("Edited after voting."))
+    edit_form.get_by_role("button", name="Save").click()
+    expect(page.locator(f"div#c{comment_id}-main .edited")).to_be_visible()
+
+    expect(up).to_have_attribute("aria-pressed", "true", timeout=2_000)  # the swap has happened

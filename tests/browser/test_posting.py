@@ -9,14 +9,13 @@ from tests.browser.reader import (
     ARTICLE,
     anchored_id,
     assert_not_reloaded,
-    comment,
     comment_count,
     comment_id_by_author,
     comment_main,
     fill_comment_form,
     mark_page,
     post_without_js,
-    reply_without_js,
+    top_level_ids,
     unique,
 )
 
@@ -172,15 +171,63 @@ def test_reader_with_javascript_who_leaves_out_their_name_sees_the_error_in_plac
     assert_not_reloaded(page)
 
 
-def test_reply_posted_without_javascript_is_still_there_for_the_next_reader(nojs_page, page):
-    author_page = nojs_page
-    parent_id = post_without_js(author_page, name="Thread Starter", body=unique("Start here."))
-    reply_body = unique("And a reply.")
-    reply_id = reply_without_js(author_page, parent_id, name="Thread Starter", body=reply_body)
-
+def test_comment_with_html_in_it_shows_that_html_as_text_and_runs_nothing(page):
     page.goto(ARTICLE)
+    marker = unique("**Bold** claim")
+    body = f'{marker} <script>alert("script")</script> <img src=x onerror="alert(\'img\')">'
+    form = page.locator("#comment-form")
+    fill_comment_form(form, name="<b>Not Bold</b>", body=body)
+    form.get_by_role("button", name="Post comment").click()
 
-    expect(page.locator(f"#replies-c{parent_id} > #c{reply_id}")).to_contain_text(reply_body)
-    expect(comment(page, reply_id).locator(".in-reply-to a")).to_have_attribute(
-        "href", f"/c/{parent_id}"
+    new = page.locator("#comment-list > article.comment", has_text="alert(")
+    expect(new).to_have_count(1)
+    comment_id = int(new.get_attribute("id").removeprefix("c"))
+    page.goto(f"/c/{comment_id}")  # and once more, rendered into a whole page
+
+    main = comment_main(page, comment_id)
+    expect(main.locator(".comment-body strong")).to_have_text("Bold")
+    expect(main.locator(".comment-body")).to_contain_text('<script>alert("script")</script>')
+    expect(main.locator(".comment-body script, .comment-body img")).to_have_count(0)
+    expect(main.locator(".author")).to_have_text("<b>Not Bold</b>")
+    # Any alert would fail the test at teardown (see `new_reader`).
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug (minor): after an inline post the fresh form swapped in by posted.html is "
+    "built from the request's cookies, before the rostra_author cookie the same response sets, so "
+    "the name the reader just typed is gone (the no-JS flow, after its redirect, keeps it)",
+)
+def test_reader_with_javascript_finds_their_name_kept_in_the_fresh_form_after_posting(page):
+    page.goto(ARTICLE)
+    form = page.locator("#comment-form")
+    body = unique("First of two.")
+    fill_comment_form(form, name="Regular Reader", body=body)
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("#comment-list > article.comment", has_text=body)).to_have_count(1)
+
+    expect(page.locator("#comment-form [name=body]")).to_have_value("")
+    expect(page.locator("#comment-form [name=author_name]")).to_have_value(
+        "Regular Reader", timeout=2_000  # the form was swapped with the comment: no waiting needed
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app bug (minor): the comment form always appends (hx-swap=beforeend into "
+    "#comment-list), so with 'Newest' chosen an inline-posted comment lands at the bottom "
+    "instead of the top where a reload shows it",
+)
+def test_comment_posted_inline_while_newest_first_appears_at_the_top(page):
+    page.goto(ARTICLE)
+    page.locator("nav.sort").get_by_role("link", name="Newest").click()
+    expect(page.locator("nav.sort [aria-current=true]")).to_have_text("Newest")
+    body = unique("Newest of all.")
+    form = page.locator("#comment-form")
+    fill_comment_form(form, name="Latecomer", body=body)
+    form.get_by_role("button", name="Post comment").click()
+
+    new = page.locator("#comment-list > article.comment", has_text=body)
+    expect(new).to_have_count(1)
+    comment_id = int(new.get_attribute("id").removeprefix("c"))
+    assert top_level_ids(page)[0] == comment_id

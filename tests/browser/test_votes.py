@@ -1,4 +1,4 @@
-"""Up and down votes: a form POST back to the comment without JavaScript, the vote box swapped with htmx."""
+"""Up and down votes: without JavaScript a form POST back to the comment; with htmx, a swap."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +9,7 @@ from tests.browser.reader import (
     assert_not_reloaded,
     comment_main,
     mark_page,
-    post_without_js,
+    post_over_http,
     unique,
 )
 
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def fresh_comment(new_reader) -> int:
     """A comment nobody has voted on yet, posted by a reader of its own."""
-    author = new_reader(javascript=False).new_page()
-    comment_id = post_without_js(author, name="Votable", body=unique("Vote on me."))
-    return comment_id
+    return post_over_http(new_reader(), name="Votable", body=unique("Vote on me."))
 
 
 def test_reader_with_javascript_votes_up_and_votes_again_to_take_it_back(page, fresh_comment):
