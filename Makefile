@@ -38,7 +38,10 @@ browser-deps:
 
 test: $(VENV)/.test-installed browser-deps
 	$(BIN)/ruff check rostra tests
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	@# Two runs: Playwright's sync API keeps an event loop running in its process, which Django
+	@# (rightly) refuses to share with database tests.
+	$(BIN)/python -m pytest -m "not browser" -n auto
+	$(BIN)/python -m pytest -m browser -n auto --dist loadfile
 
 test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -m "not browser"

@@ -1,7 +1,7 @@
 """create_comment: the one way a comment comes into being, whoever asks (form, htmx, API, importer)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -62,8 +62,9 @@ def create_comment(
     """
     with transaction.atomic():
         thread = Article.objects.select_for_update().get(pk=thread.pk)
-        if submission_key:
-            earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
+        if not imported:
+            earlier = _same_submission(thread, submission_key, parent_id, author_name, body,
+                                       ip_address)
             if earlier is not None:
                 return Created(earlier, created=False)
         parent = None
@@ -99,6 +100,24 @@ def create_comment(
         place_in_tree(comment, parent)
         bump_thread(thread.pk, count_delta=1 if counts_as_comment(comment) else 0)
     return Created(comment, created=True)
+
+
+RESUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _same_submission(thread, submission_key, parent_id, author_name, body, ip_address):
+    """The comment this request already stored: the same form sent twice (its submission key), or
+    the same words by the same name from the same address moments ago (a form re-sent after Back)."""
+    if submission_key:
+        earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    if not ip_address:
+        return None
+    return Comment.objects.filter(
+        thread=thread, parent_id=parent_id, author_name=author_name, body_source=body,
+        ip_address=ip_address, created__gte=timezone.now() - RESUBMIT_WINDOW,
+    ).first()
 
 
 def place_in_tree(comment: Comment, parent: Comment | None) -> None:

@@ -35,9 +35,11 @@ class BodyField(forms.CharField):
 class CommentForm(forms.Form):
     author_name = forms.CharField(label="Name")
     author_email = forms.EmailField(
-        label="Email", required=False, help_text="Optional, never shown."
+        label="Email", required=False, help_text="Never shown."
     )
-    author_website = forms.CharField(label="Website", required=False, help_text="Optional.")
+    author_website = forms.CharField(
+        label="Website", required=False, help_text="Your name links to it."
+    )
     body = BodyField(
         label="Comment",
         help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, `code`, lists.",

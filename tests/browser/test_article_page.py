@@ -100,12 +100,6 @@ def test_newest_link_puts_the_latest_top_level_comment_first(new_reader, javascr
     assert top_level_ids(page) == list(reversed(oldest_first))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: Django sets aria-describedby=\"<id>_helptext\" on fields with help text, "
-    "but rostra/field.html renders the help <span> without that id (and not at all for the "
-    "website field), so the references dangle",
-)
 def test_form_fields_point_only_at_descriptions_that_exist(page):
     """Screen readers announce a field's help and errors through aria-describedby."""
     page.goto(ARTICLE)

@@ -136,12 +136,6 @@ def test_another_reader_sees_no_edit_or_delete_link_on_someone_elses_comment(
     expect(main.locator(".delete-link")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: GET /c/<id>/edit without the right to edit is a 500, not a 403: "
-    "views/manage.py:edit calls form.add_error(None, ...) on the unbound GET EditForm, which has "
-    "no cleaned_data (AttributeError)",
-)
 def test_another_reader_who_opens_the_edit_page_is_refused_with_403(page, someone_elses_comment):
     comment_id, body = someone_elses_comment
 
@@ -227,12 +221,6 @@ def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_read
     expect(comment_main(replier, reply_id).locator(".comment-body")).to_have_text(reply_body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug (minor): views/manage.py:_done renders the edited comment without the "
-    "reader's votes (no `my_votes` in its context), so after an inline edit the author's own "
-    "vote shows as not pressed, and pressing it again withdraws the vote instead of casting it",
-)
 def test_author_who_voted_on_their_comment_still_sees_the_vote_pressed_after_editing_inline(page):
     page.goto(ARTICLE)
     body = unique("Worth a vote, then an edit.")

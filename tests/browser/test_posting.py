@@ -192,12 +192,6 @@ def test_comment_with_html_in_it_shows_that_html_as_text_and_runs_nothing(page):
     # Any alert would fail the test at teardown (see `new_reader`).
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug (minor): after an inline post the fresh form swapped in by posted.html is "
-    "built from the request's cookies, before the rostra_author cookie the same response sets, so "
-    "the name the reader just typed is gone (the no-JS flow, after its redirect, keeps it)",
-)
 def test_reader_with_javascript_finds_their_name_kept_in_the_fresh_form_after_posting(page):
     page.goto(ARTICLE)
     form = page.locator("#comment-form")
@@ -212,12 +206,6 @@ def test_reader_with_javascript_finds_their_name_kept_in_the_fresh_form_after_po
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug (minor): the comment form always appends (hx-swap=beforeend into "
-    "#comment-list), so with 'Newest' chosen an inline-posted comment lands at the bottom "
-    "instead of the top where a reload shows it",
-)
 def test_comment_posted_inline_while_newest_first_appears_at_the_top(page):
     page.goto(ARTICLE)
     page.locator("nav.sort").get_by_role("link", name="Newest").click()

@@ -110,3 +110,14 @@ def test_subtree_end_bounds_exactly_the_subtree(make_comment):
     )
     assert after.pk not in inside.values_list("pk", flat=True)
     assert subtree_end("000000z") == "0000010" and subtree_end("00a") == "00b"
+
+
+def test_the_same_words_resent_from_the_same_address_are_stored_once(article):
+    first = create_comment(thread=article, parent_id=None, author_name="R", body="x",
+                           submission_key="one", ip_address="192.0.2.1")
+    again = create_comment(thread=article, parent_id=None, author_name="R", body="x",
+                           submission_key="two", ip_address="192.0.2.1")
+    elsewhere = create_comment(thread=article, parent_id=None, author_name="R", body="x",
+                               submission_key="three", ip_address="192.0.2.2")
+    assert not again.created and again.comment.pk == first.comment.pk
+    assert elsewhere.created

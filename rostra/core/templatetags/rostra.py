@@ -1,6 +1,7 @@
 """Template helpers used across Rostra's pages."""
 
 from django import template
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
 
@@ -29,3 +30,11 @@ def shown_time(value):
 @register.filter
 def iso_time(value):
     return localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def comment_href(context, comment_id):
+    """Where a comment's links point: Rostra's permalink, or the host page's anchor inside an embed."""
+    if context.get("embed"):
+        return f"{context['host_url']}#c{comment_id}"
+    return reverse("discussion:permalink", kwargs={"comment_id": comment_id})

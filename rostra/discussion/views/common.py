@@ -90,6 +90,7 @@ def thread_context(request, article: Article, *, form: CommentForm | None = None
         "site": article.site,
         "page": page,
         "sort_choices": SORT_CHOICES,
+        "newest_first": page.sort == "newest",
         "form": form or new_comment_form(request),
         "editable_ids": editable_comment_ids(request),
         "my_votes": reader_votes(request, [node.pk for node in walk(page.nodes)]),

@@ -9,7 +9,7 @@ from rostra.core.errors import Refused
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import EditForm
 from rostra.discussion.queries import access_comment
-from rostra.discussion.views.common import comment_location
+from rostra.discussion.views.common import comment_location, reader_votes
 from rostra.identity.guests import forget_edit_token, request_can_edit, why_cannot_edit
 
 
@@ -31,12 +31,13 @@ def edit(request, comment_id):
             else:
                 return _done(request, comment)
         status = 400
+    refusal = None
     if not allowed:
         kept = " Your text is kept below." if request.method == "POST" else ""
-        form.add_error(None, why_cannot_edit(comment) + kept)
+        refusal = why_cannot_edit(comment) + kept
         status = 403
     context = {"comment": comment, "form": form, "article": comment.thread, "allowed": allowed,
-               "site": comment.thread.site}
+               "site": comment.thread.site, "refusal": refusal}
     if request.htmx:
         # htmx swaps only 2xx answers: the form comes back in place, its message inside it.
         return render(request, "discussion/edit.html#edit-form", context)
@@ -47,7 +48,8 @@ def _done(request, comment):
     comment.refresh_from_db()
     if request.htmx:
         context = {"node": None, "comment": comment, "editable_ids": {comment.pk},
-                   "article": comment.thread, "site": comment.thread.site}
+                   "article": comment.thread, "site": comment.thread.site,
+                   "my_votes": reader_votes(request, [comment.pk])}
         return render(request, "discussion/comment.html#comment-main", context)
     return HttpResponseRedirect(comment_location(comment))
 

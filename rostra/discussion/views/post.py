@@ -1,5 +1,7 @@
 """Posting a comment or a reply: a form POST that redirects to the new comment, or htmx inline."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -51,16 +53,20 @@ def post_comment(request, slug):
 def _posted(request, article, form, result):
     comment = result.comment
     if request.htmx:
+        author = {k: form.cleaned_data[k] for k in ("author_name", "author_email", "author_website")}
         context = {
             "article": article,
             "site": article.site,
             "comment": comment,
             "editable_ids": {comment.pk},
             "parent": comment.parent,
-            "form": new_comment_form(request),
+            "form": CommentForm(initial=author),
+            "newest_first": _sorted_newest_first(request),
             "fresh_count": type(article).objects.get(pk=article.pk).comment_count,
         }
         response = render(request, "discussion/posted.html", context)
+        if context["newest_first"]:
+            reswap(response, "afterbegin")
     else:
         if not result.created:
             messages.info(request, "That comment was already posted; here it is.")
@@ -71,11 +77,18 @@ def _posted(request, article, form, result):
     return response
 
 
+def _sorted_newest_first(request) -> bool:
+    """Whether the page the reader posts from lists newest first (new comments then go on top)."""
+    query = urlsplit(request.htmx.current_url or "").query
+    return parse_qs(query).get("sort", [""])[0] == "newest"
+
+
 def form_again(request, article, form):
     """The form with its errors and everything the reader typed, where they typed it."""
     parent = _replied_to(form, article)
     context = {"form": form, "article": article, "site": article.site, "parent": parent}
     if request.htmx:
+        context["newest_first"] = _sorted_newest_first(request)
         partial = "discussion/reply.html#reply-form" if parent else "articles/article.html#comment-form"
         response = render(request, partial, context)
         return reswap(retarget(response, f"#{_form_id(parent)}"), "outerHTML")

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         self.stdout.flush()
         os.execvp(granian, [
             granian, "--interface", "wsgi", "--host", host, "--port", str(port),
+            # No --backpressure: granian counts open connections against it, and browsers keep
+            # several idle keep-alive connections each; a low cap leaves new ones waiting.
             "--workers", str(workers), "--blocking-threads", str(threads),
-            "--backpressure", str(threads), "--no-ws", "--log-level", "warning",
+            "--no-ws", "--log-level", "warning",
             "rostra.config.wsgi:application",
         ])
