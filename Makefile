@@ -26,7 +26,6 @@ $(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
 
 demo: $(VENV)/.runtime-installed
 	$(BIN)/rostra migrate --no-input -v 0
-	$(BIN)/rostra collectstatic --no-input -v 0
 	$(BIN)/rostra demo
 	$(BIN)/rostra serve --host 127.0.0.1 --port $(PORT)
 

@@ -1,4 +1,4 @@
-"""The edge of the cross-origin surface (/api/): CORS for allowed origins, size and type limits.
+"""The edge of the cross-origin surface (/api/ and /embed/): CORS for allowed origins, size and type limits.
 
 Browsers get CORS answers only for origins some site allows; the API itself then refuses writes whose
 Origin is not one of the target site's (CORS alone is not a guard). Writes must be JSON, which a
@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from rostra.api.problems import problem
 from rostra.sites.origins import allowed_origins, request_origin
 
-PREFIXES = ("/api/",)
+PREFIXES = ("/api/", "/embed/")
 MAX_REQUEST_BYTES = 256 * 1024
 ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Rostra-Reader"

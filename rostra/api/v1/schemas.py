@@ -24,6 +24,7 @@ class CommentOut(Schema):
     author_name: str = Field(description='"[deleted]" for a deleted comment.')
     author_website: str
     body_html: str = Field(description="Sanitised HTML, rendered once when the comment was written.")
+    body: str = Field(description="The text as its author wrote it (markdown, or plain for imports).")
     created: datetime | None = Field(description="Empty when the source of an import did not say.")
     edited: datetime | None
     state: Literal["visible", "deleted"]

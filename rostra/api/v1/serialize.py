@@ -29,6 +29,7 @@ def comment_json(comment: Comment) -> dict:
         "author_name": "[deleted]" if deleted else comment.author_name,
         "author_website": "" if deleted or comment.is_placeholder else comment.author_website,
         "body_html": "" if deleted or comment.is_placeholder else comment.body_html,
+        "body": "" if deleted or comment.is_placeholder else comment.body_source,
         "created": comment.created.isoformat() if comment.created else None,
         "edited": comment.edited.isoformat() if comment.edited else None,
         "state": comment.state,

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rostra.discussion",
     "rostra.moderation",
     "rostra.porting",
+    "rostra.embed",
 ]
 
 MIDDLEWARE = [
