@@ -110,13 +110,20 @@ def _wait_until_healthy(server: RostraServer) -> bool:
 
 
 @pytest.fixture(scope="session")
-def rostra_server(tmp_path_factory) -> RostraServer:
+def host_origins() -> dict[str, str]:
+    """Two other origins for host pages that embed Rostra: the demo site allows the first only."""
+    return {name: f"http://127.0.0.1:{_free_port()}" for name in ("allowed", "refused")}
+
+
+@pytest.fixture(scope="session")
+def rostra_server(tmp_path_factory, host_origins) -> RostraServer:
     """A migrated Rostra with the demo site, served by `rostra serve` on a free loopback port."""
     require_chromium()
     var_dir = tmp_path_factory.mktemp("rostra-var")
     env = _server_environment(var_dir)
     _rostra("migrate", "--no-input", "-v0", env=env, cwd=var_dir)
     _rostra("demo", env=env, cwd=var_dir)
+    _rostra("createsite", "--slug", "demo", "--origin", host_origins["allowed"], env=env, cwd=var_dir)
     failures = []
     for attempt in range(3):  # another process may take the free port before the server binds it
         port = _free_port()
@@ -190,9 +197,13 @@ def new_reader(request, browser, rostra_server):
         if response.status >= 500:
             server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
+    tolerated: list[str] = []  # a test that expects a console error says so: reader.tolerate("…")
+
     def watch_console(message):
         # "Failed to load resource" is how Chromium reports any 4xx, expected ones included.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        if message.type == "error" and not message.text.startswith("Failed to load resource") and (
+            not any(words in message.text for words in tolerated)
+        ):
             script_errors.append(f"console: {message.text}")
 
     def watch_page(page):
@@ -217,6 +228,7 @@ def new_reader(request, browser, rostra_server):
         contexts.append(context)
         return context
 
+    open_context.tolerate = tolerated.append
     yield open_context
 
     for context in contexts:
@@ -249,3 +261,67 @@ def nojs_page(new_reader):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass
+class HostPages:
+    """Static pages of other origins (`python -m http.server`) that embed Rostra's discussion."""
+
+    allowed: str
+    refused: str
+    page_url: str  # the URL the embedded discussion belongs to (on the allowed origin)
+
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A host blog post</title>
+<style>
+  /* A host stylesheet at its most careless: none of it may reach the embedded thread. */
+  body {{ font-family: "Comic Sans MS", cursive; color: rgb(0, 128, 0); }}
+  p {{ color: rgb(128, 0, 128); font-size: 30px; }}
+  button {{ background: rgb(255, 255, 0); }}
+  .comment {{ border: 5px solid rgb(0, 0, 255); }}
+</style></head>
+<body>
+  <h1>A host blog post</h1>
+  <p id="host-paragraph">A paragraph of the host page.</p>
+  <div class="comment" id="host-comment">The host's own element called "comment".</div>
+  <a id="count" href="{page_url}#comments" data-rostra-count data-rostra-url="{page_url}">Comments</a>
+  <div class="rostra-thread" data-rostra-site="demo" data-rostra-url="{page_url}"
+       data-rostra-title="A host blog post">
+    <a id="fallback" href="{rostra}/discuss?site=demo&amp;url={page_url}&amp;title=A%20host%20blog%20post">Read and join the discussion</a>
+  </div>
+  <script src="{rostra}/embed.js" async></script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def host_pages(tmp_path_factory, host_origins, rostra_server) -> HostPages:
+    """Serve post.html from both host origins (the page names the allowed origin's URL)."""
+    root = tmp_path_factory.mktemp("host-pages")
+    page_url = host_origins["allowed"] + "/post.html"
+    (root / "post.html").write_text(HOST_PAGE.format(page_url=page_url, rostra=rostra_server.url))
+    processes = []
+    for origin in host_origins.values():
+        port = urlsplit(origin).port
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+             "--directory", str(root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        ))
+    try:
+        for origin in host_origins.values():
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while True:
+                try:
+                    urllib.request.urlopen(origin + "/post.html", timeout=2).close()
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"the host page server on {origin} did not start", pytrace=False)
+                    time.sleep(0.1)
+        yield HostPages(allowed=host_origins["allowed"], refused=host_origins["refused"],
+                        page_url=page_url)
+    finally:
+        for process in processes:
+            _stop(process)

@@ -62,8 +62,8 @@ class CommentIn(Schema):
     url: str = Field(description="The page being discussed; its thread is created on first comment.")
     title: str = Field("", description="The page's title, used when the thread is created.")
     parent: int | None = Field(None, description="The comment replied to, or null.")
-    body: str = Field(description="Markdown: emphasis, links, quotes, code, lists.", pattern=r"\S")
-    author_name: str = Field(pattern=r"\S")
+    body: str = Field(description="Markdown: emphasis, links, quotes, code, lists.")
+    author_name: str
     author_email: str = ""
     author_website: str = ""
 
@@ -76,7 +76,7 @@ class CommentCreated(CommentOut):
 
 
 class CommentEdit(Schema):
-    body: str = Field(pattern=r"\S")
+    body: str
 
 
 class VoteIn(Schema):
@@ -100,7 +100,7 @@ class CountsOut(Schema):
 
 
 class PreviewIn(Schema):
-    body: str = Field(pattern=r"\S")
+    body: str
 
 
 class PreviewOut(Schema):

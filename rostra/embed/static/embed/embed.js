@@ -102,6 +102,7 @@
       self.decorate();
       self.restoreAuthor();
       if (focusId) self.focus(focusId);
+      else self.focusFromHash(false);
     };
     if (self.link || !link) {
       place();
@@ -202,7 +203,11 @@
     } else if (data("edit") !== null) {
       this.openEdit(data("edit"));
     } else if (data("delete") !== null) {
-      this.remove(data("delete"));
+      this.askRemove(target, data("delete"));
+    } else if (data("delete-confirmed") !== null) {
+      this.remove(data("delete-confirmed"));
+    } else if (data("keep") !== null) {
+      this.render();
     } else if (data("subthread") !== null) {
       event.preventDefault();
       this.subthread(data("subthread"), data("after") || "");
@@ -349,11 +354,32 @@
     });
   };
 
+  Thread.prototype.askRemove = function (button, id) {
+    // asked inline, not with window.confirm: no dialog steals the reader's place
+    var question = document.createElement("span");
+    question.className = "confirm-delete";
+    question.textContent = "Delete it? Replies stay in place. ";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "link";
+    yes.setAttribute("data-rostra-delete-confirmed", id);
+    yes.textContent = "Delete";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "link";
+    no.setAttribute("data-rostra-keep", "");
+    no.textContent = "Keep it";
+    question.append(yes, " ", no);
+    button.replaceWith(question);
+    yes.focus();
+  };
+
   Thread.prototype.remove = function (id) {
     var self = this, token = (liveTokens()[id] || {}).token;
-    if (!window.confirm("Delete your comment? Replies to it stay in place.")) return;
     api("DELETE", "/comments/" + id, undefined, token).then(function (result) {
-      if (result.ok) self.render().then(function () { self.refreshCounts(); });
+      if (result.ok) return self.render().then(function () { self.refreshCounts(); });
+      var box = self.root.querySelector("#c" + id + "-main .confirm-delete");
+      if (box) box.textContent = (result.data && result.data.detail) || "The comment could not be deleted.";
     });
   };
 
