@@ -288,7 +288,9 @@ HOST_PAGE = """<!doctype html>
   <a id="count" href="{page_url}#comments" data-rostra-count data-rostra-url="{page_url}">Comments</a>
   <div class="rostra-thread" data-rostra-site="demo" data-rostra-url="{page_url}"
        data-rostra-title="A host blog post">
-    <a id="fallback" href="{rostra}/discuss?site=demo&amp;url={page_url}&amp;title=A%20host%20blog%20post">Read and join the discussion</a>
+    <a id="fallback"
+       href="{rostra}/discuss?site=demo&amp;url={page_url}&amp;title=A%20host%20blog%20post"
+       >Read and join the discussion</a>
   </div>
   <script src="{rostra}/embed.js" async></script>
 </body></html>
