@@ -145,3 +145,30 @@ def test_without_javascript_the_snippet_link_leads_to_rostras_page(new_reader, h
     page.locator("#fallback").click()
     expect(page).to_have_url(re.compile(re.escape(base_url) + r"/a/[\w-]+/$"))
     expect(page.locator("h1.headline")).to_have_text("A host blog post")
+
+
+def test_first_paint_takes_two_requests_after_the_loader_and_sets_no_cookies(new_reader, host_pages,
+                                                                              base_url):
+    context = new_reader(javascript=True)
+    seen = []
+    context.on("request", lambda r: seen.append((r.method, r.url)) if r.url.startswith(base_url) else None)
+    page = context.new_page()
+    page.goto(host_pages.allowed + "/post.html")
+    expect(page.locator(f"{THREAD} .form-heading")).to_be_visible()
+    expect(page.locator("#count")).to_have_text(re.compile(r"comments?$"))
+    paths = [(method, url[len(base_url):].split("?")[0]) for method, url in seen]
+    assert paths[0] == ("GET", "/embed.js")
+    thread_requests = [p for p in paths[1:] if p[1] != "/api/v1/counts" and p[0] != "OPTIONS"]
+    assert thread_requests == [("GET", "/embed/thread"), ("GET", "/embed/embed.css")]
+    post(page, "No cookies for me")
+    assert context.cookies() == []  # neither Rostra nor the static host page set any
+
+
+def test_dark_theme_is_one_attribute_away(new_reader, host_pages):
+    page = open_host(new_reader, host_pages)
+    thread = page.locator(THREAD)
+    expect(thread.locator(".form-heading")).to_be_visible()
+    light = thread.evaluate("e => getComputedStyle(e).backgroundColor")
+    thread.evaluate("e => e.setAttribute('data-rostra-theme', 'dark')")
+    dark = thread.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark == "rgb(22, 22, 22)"
