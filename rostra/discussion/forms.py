@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from rostra.core.app_settings import app_settings
+from rostra.discussion.create import create_comment
 
 
 def _clean_text(value: str) -> str:
@@ -73,6 +74,23 @@ class CommentForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
+
+    def save(self, thread, request):
+        """Store the valid form's comment in `thread` as posted by `request`'s reader (the verb may
+        still refuse it: see create_comment)."""
+        data = self.cleaned_data
+        user = getattr(request, "user", None)
+        return create_comment(
+            thread=thread,
+            parent_id=data["parent"],
+            author_name=data["author_name"],
+            author_email=data["author_email"],
+            author_website=data["author_website"],
+            body=data["body"],
+            user=user if user is not None and user.is_authenticated else None,
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            submission_key=data["submission"] or "",
+        )
 
     def clean_author_name(self):
         name = " ".join(self.cleaned_data["author_name"].split())

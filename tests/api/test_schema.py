@@ -19,7 +19,9 @@ def api_schema(site, make_article):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised: CI sees the same inputs every run, so a failure reproduces.
+# Raise max_examples (or drop derandomize) locally to search wider.
+FUZZ = settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
 def test_every_operation_answers_within_its_schema(api_schema):
@@ -40,5 +42,5 @@ def test_every_operation_answers_within_its_schema(api_schema):
 
 def test_stateful_sequences_follow_links_without_failing(api_schema):
     machine = api_schema.as_state_machine()
-    machine.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
+    machine.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None, derandomize=True,
                                   suppress_health_check=list(HealthCheck)))

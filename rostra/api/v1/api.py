@@ -24,7 +24,6 @@ from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.core.markup import render_markdown
-from rostra.discussion.create import create_comment
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm, EditForm
 from rostra.discussion.queries import access_comment, get_subthread, get_thread_slice
@@ -71,7 +70,7 @@ api = RostraAPI(
     openapi_url="/openapi.json",
 )
 
-PROBLEMS = {code: schemas.Problem for code in (400, 403, 404, 409, 413, 415, 422)}
+PROBLEMS = {code: schemas.Problem for code in (400, 401, 403, 404, 409, 413, 415, 422)}
 SortName = Literal["oldest", "newest", "best"]
 
 
@@ -268,20 +267,8 @@ def post_comment(request, payload: schemas.CommentIn):
     })
     if not form.is_valid():
         return form_problem(form)
-    data = form.cleaned_data
     thread = get_or_create_thread(site, payload.url, payload.title)
-    result = create_comment(
-        thread=thread,
-        parent_id=data["parent"],
-        author_name=data["author_name"],
-        author_email=data["author_email"],
-        author_website=data["author_website"],
-        body=data["body"],
-        user=request.user if request.user.is_authenticated else None,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-        submission_key=data["submission"],
-    )
-    comment = result.comment
+    comment = form.save(thread, request).comment
     expires = comment.created + timedelta(seconds=app_settings.EDIT_WINDOW_SECONDS)
     return Status(201, {**comment_json(comment), "edit_token": make_edit_token(comment),
                         "edit_expires": expires.isoformat()})

@@ -11,7 +11,7 @@ from django_htmx.http import reswap, retarget
 
 from rostra.articles.queries import access_article
 from rostra.core.errors import Refused
-from rostra.discussion.create import check_can_reply, create_comment
+from rostra.discussion.create import check_can_reply
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.queries import access_comment, shown_comments
 from rostra.discussion.views.common import (
@@ -30,19 +30,8 @@ def post_comment(request, slug):
     article = access_article(get_request_site(request), slug)
     form = CommentForm(request.POST, parent_id=request.POST.get("parent", "")[:20])
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            result = create_comment(
-                thread=article,
-                parent_id=data["parent"],
-                author_name=data["author_name"],
-                author_email=data["author_email"],
-                author_website=data["author_website"],
-                body=data["body"],
-                user=request.user if request.user.is_authenticated else None,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
-                submission_key=data["submission"] or "",
-            )
+            result = form.save(article, request)
         except Refused as refusal:
             form.add_error("body" if refusal.field == "parent" else refusal.field, refusal.message)
         else:
