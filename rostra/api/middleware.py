@@ -30,6 +30,7 @@ class CrossOriginMiddleware:
             response = self._preflight() if cors_origin else problem(403, "This origin may not call Rostra.")
         else:
             response = self._limits(request) or self.get_response(request)
+            response = self._as_problem(request, response)
         if cors_origin:
             response["Access-Control-Allow-Origin"] = cors_origin
             response["Access-Control-Allow-Credentials"] = "true"
@@ -37,6 +38,20 @@ class CrossOriginMiddleware:
         vary = response.get("Vary")
         response["Vary"] = f"{vary}, Origin" if vary else "Origin"
         return response
+
+    @staticmethod
+    def _as_problem(request, response):
+        """The API's 404s and 405s for paths and methods it does not have are problems too."""
+        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/problem+json"):
+            return response
+        if response.status_code == 404:
+            return problem(404, "There is no such API address (see /api/v1/docs).")
+        answer = problem(405, f"{request.method} is not allowed here.")
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
 
     @staticmethod
     def _preflight():

@@ -12,7 +12,11 @@ from rostra.sites.models import Site
 
 
 def normalise_url(url: str) -> str:
-    """The form a page URL is stored and looked up in: no fragment, lowercase scheme and host."""
+    """The form a page URL is stored and looked up in: no fragment, lowercase scheme and host.
+
+    Raises ValueError for text that cannot be a URL (control characters, a malformed host)."""
+    if any(ord(c) < 32 for c in url):
+        raise ValueError("a URL has no control characters")
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
@@ -20,6 +24,7 @@ def normalise_url(url: str) -> str:
 def check_page_url(site: Site, url: str) -> str:
     """Raise Refused unless `url` is an http(s) page on one of the site's domains or origins."""
     try:
+        normalise_url(url)
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
     except ValueError:
@@ -48,10 +53,17 @@ def get_or_create_thread(site: Site, url: str, title: str) -> Article:
     key = check_page_url(site, url)
     if not site.create_threads:
         raise Refused("Discussions on this site are started by its editors.", field="url", status=404)
-    title = " ".join(title.split())[:300] or key
-    slug = free_slug(site, slugify(title) or slugify(urlsplit(key).path))
-    try:
-        with transaction.atomic():
-            return save_article(Article(site=site, url=key, title=title, slug=slug, body_format="plain"))
-    except IntegrityError:  # someone else started it a moment ago
-        return Article.objects.select_related("site").get(site=site, url=key)
+    title = " ".join(title.replace("\x00", "").split())[:300] or key
+    wanted = slugify(title) or slugify(urlsplit(key).path)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                slug = free_slug(site, wanted)
+                return save_article(Article(site=site, url=key, title=title, slug=slug,
+                                            body_format="plain"))
+        except IntegrityError:
+            # Someone started this page's thread a moment ago, or took the slug: look again.
+            thread = find_thread(site, key)
+            if thread is not None:
+                return thread
+    raise Refused("Too many discussions are starting at once; try again.", status=409)

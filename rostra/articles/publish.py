@@ -1,6 +1,7 @@
 """publish_article: create or update a hosted article, rendering its body (and figure) once, here."""
 
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 
 from rostra.articles.models import Article
@@ -22,9 +23,15 @@ def render_article_body(article: Article) -> str:
 
 def save_article(article: Article) -> Article:
     """Store an article (new or changed), its body rendered again."""
+    existing = article.pk is not None
     with transaction.atomic():
         article.body_html = render_article_body(article)
+        if existing:
+            # what readers see changed: caches keyed by the version must go stale
+            article.version = F("version") + 1
         article.save()
+        if existing:
+            article.refresh_from_db(fields=["version"])
     return article
 
 

@@ -1,8 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from rostra.api.v1.api import api as api_v1
+from rostra.core.converters import IdConverter
 from rostra.core.views import healthz
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

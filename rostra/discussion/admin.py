@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 
+from rostra.discussion.create import bump_thread
 from rostra.discussion.models import Comment
 from rostra.moderation import actions
 
@@ -73,7 +74,10 @@ class CommentAdmin(admin.ModelAdmin):
         stored = Comment.objects.get(pk=obj.pk)
         new_state, new_body = obj.state, obj.body_source
         author_fields = ["author_name", "author_email", "author_website"]
-        Comment.objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in author_fields})
+        changed = {f: getattr(obj, f) for f in author_fields if getattr(obj, f) != getattr(stored, f)}
+        if changed:
+            Comment.objects.filter(pk=obj.pk).update(**changed)
+            bump_thread(obj.thread_id)
         if new_body != stored.body_source:
             actions.moderator_edit(stored, body=new_body, actor=request.user)
         if new_state != stored.state:

@@ -17,6 +17,13 @@ from rostra.discussion.models import Comment, encode_segment
 class Created:
     comment: Comment
     created: bool  # False when the same submission had already been stored (double submit)
+    same_key: bool = False  # the earlier one was found by this caller's own submission key
+
+    @property
+    def is_callers(self) -> bool:
+        """Whether the caller may be given the comment's edit token: it made it now, or made it
+        before under the same submission key. A match on words alone proves nothing about who."""
+        return self.created or self.same_key
 
 
 def check_can_reply(parent: Comment | None, thread: Article) -> None:
@@ -63,8 +70,11 @@ def create_comment(
     with transaction.atomic():
         thread = Article.objects.select_for_update().get(pk=thread.pk)
         if not imported:
-            earlier = _same_submission(thread, submission_key, parent_id, author_name, body,
-                                       ip_address)
+            if submission_key:
+                earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
+                if earlier is not None:
+                    return Created(earlier, created=False, same_key=True)
+            earlier = _same_words(thread, parent_id, author_name, body, ip_address)
             if earlier is not None:
                 return Created(earlier, created=False)
         parent = None
@@ -105,13 +115,9 @@ def create_comment(
 RESUBMIT_WINDOW = timedelta(minutes=10)
 
 
-def _same_submission(thread, submission_key, parent_id, author_name, body, ip_address):
-    """The comment this request already stored: the same form sent twice (its submission key), or
-    the same words by the same name from the same address moments ago (a form re-sent after Back)."""
-    if submission_key:
-        earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
+def _same_words(thread, parent_id, author_name, body, ip_address):
+    """The same words by the same name from the same address moments ago (a form re-sent after Back,
+    or a double click that got two submission keys)."""
     if not ip_address:
         return None
     return Comment.objects.filter(

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from rostra.core.app_settings import app_settings
+from rostra.core.converters import MAX_ID
 from rostra.discussion.create import create_comment
 
 
@@ -47,10 +48,11 @@ class CommentForm(forms.Form):
         error_messages={"required": "Write something before posting."},
     )
     parent = forms.IntegerField(
-        required=False, widget=forms.HiddenInput, min_value=1,
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID,
         error_messages={
             "invalid": "The comment you replied to could not be found.",
             "min_value": "The comment you replied to could not be found.",
+            "max_value": "The comment you replied to could not be found.",
         },
     )
     submission = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)

@@ -71,6 +71,19 @@ def access_comment(comment_id: int) -> Comment:
     return comment
 
 
+def access_live_comment(comment_id: int) -> Comment:
+    """A visible comment someone wrote (not deleted, not an import's placeholder), or one boring 404:
+    what can be replied to, edited or deleted. Its text never shows through a refusal."""
+    comment = (
+        Comment.objects.select_related("thread__site")
+        .filter(pk=comment_id, state=Comment.State.VISIBLE, is_placeholder=False)
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return comment
+
+
 def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 1) -> ThreadPage:
     """One page of `thread`: top-level comments in `sort` order with their replies. Three queries."""
     sort = sort if sort in SORTS else DEFAULT_SORT

@@ -25,6 +25,7 @@ from rostra.discussion.queries import (
 )
 from rostra.discussion.views.common import SORT_CHOICES, new_comment_form
 from rostra.sites.models import Site
+from rostra.sites.queries import find_site
 
 
 @cache
@@ -69,8 +70,15 @@ def stylesheet_version() -> str:
     return _stylesheet()[1].strip('"')
 
 
+def _whole_number(value: str | None) -> int | None:
+    """A positive id or page number from a query string, or None (digits only, within an id's range)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value) or None
+    return None
+
+
 def _site(request) -> Site:
-    site = Site.objects.filter(slug=request.GET.get("site", "")).first()
+    site = find_site(request.GET.get("site", ""))
     if site is None:
         raise Http404("No such site.")
     return site
@@ -111,18 +119,18 @@ def thread_fragment(request):
     thread = find_thread(site, url)
     context = _embed_context(request, site, url, thread)
     sort = request.GET.get("sort", "oldest")
-    number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() else 1
-    focus = request.GET.get("focus", "")
-    if thread is not None and focus.isdigit():
-        comment = Comment.objects.filter(pk=int(focus), thread=thread).first()
+    number = _whole_number(request.GET.get("page")) or 1
+    focus = _whole_number(request.GET.get("focus"))
+    if thread is not None and focus:
+        comment = Comment.objects.filter(pk=focus, thread=thread).first()
         if comment is not None:
             sort, number = "oldest", get_comment_page_number(comment)
     page = get_thread_page(thread, sort=sort, number=number) if thread else None
     context["page"] = page
     version = thread.version if thread else 0
     return _fragment(request, "embed/thread.html", context,
-                     etag_parts=(site.pk, url, version, sort, number, context["css_version"]))
+                     etag_parts=(site.pk, site.timezone, url, version, sort, number,
+                                 context["css_version"]))
 
 
 @require_GET

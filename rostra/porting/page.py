@@ -131,8 +131,20 @@ def _read_comments(numbered, tz: ZoneInfo) -> list[CommentRecord]:
         else:
             blocks[-1][2].append((n, line))
     records = []
+    seen: dict[str, int] = {}
     for n, header, body_lines in blocks:
-        records.extend(_read_block(n, HEADER.match(header), body_lines, tz))
+        block = _read_block(n, HEADER.match(header), body_lines, tz)
+        comment = block[-1]
+        # The same author in the same minute twice is two comments: number the repeats, so the
+        # ids stay stable across re-imports of the same page.
+        seen[comment.source_id] = seen.get(comment.source_id, 0) + 1
+        if seen[comment.source_id] > 1:
+            suffix = f"#{seen[comment.source_id]}"
+            comment.source_id += suffix
+            if comment.parent_source_id:
+                block[0].source_id += suffix
+                comment.parent_source_id = block[0].source_id
+        records.extend(block)
     return records
 
 

@@ -18,3 +18,10 @@ def get_request_site(request) -> Site:
         if site.slug == default or not default:
             return site
     raise Http404("No site is set up yet. Run `rostra createsite` or `make demo`.")
+
+
+def find_site(slug: str) -> Site | None:
+    """The site with that slug, or None (for any text, NUL bytes included)."""
+    if not slug or "\x00" in slug:
+        return None
+    return Site.objects.filter(slug=slug).first()

@@ -178,3 +178,19 @@ def test_import_command_reports_what_it_did(tmp_path, site, capsys):
 def test_import_into_a_missing_site_says_how_to_make_one(db):
     with pytest.raises(CommandError, match="rostra createsite"):
         call_command("import", str(FOUNDING_PAGE), format="page", site="nope")
+
+
+def test_two_comments_by_one_author_in_one_minute_are_both_kept(site):
+    page = (
+        "Headline\n\nSubmitted by A via B,\n\nBody.\n\n"
+        "alice Fri, 01/05/2018 - 22:15 Permalink\n\nFirst.\n\n"
+        "alice Fri, 01/05/2018 - 22:15 Permalink\n\nSecond.\n\n"
+        "bob alice Fri, 01/05/2018 - 22:16 Permalink\n\nReply one.\n\nIn reply to by alice\n\n"
+        "bob alice Fri, 01/05/2018 - 22:16 Permalink\n\nReply two.\n\nIn reply to by alice"
+    )
+    for _ in range(2):
+        article, comments = read_page(page, tz=site.tzinfo)
+        report = load_thread(site, article, comments)
+    assert report.comments_existing == 6 and report.comments_created == 0
+    assert sorted(Comment.objects.values_list("body_source", flat=True)) == sorted(
+        ["First.", "Second.", "Reply one.", "Reply two.", "", ""])

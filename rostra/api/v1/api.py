@@ -31,6 +31,7 @@ from rostra.discussion.vote import cast_vote
 from rostra.identity.guests import can_edit_comment, make_edit_token, reader_key, why_cannot_edit
 from rostra.sites.models import Site
 from rostra.sites.origins import origin_may_write
+from rostra.sites.queries import find_site
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def form_problem(form) -> HttpResponse:
 # ---- helpers -------------------------------------------------------------------------------------
 
 def access_site(slug: str) -> Site:
-    site = Site.objects.filter(slug=slug).first()
+    site = find_site(slug)
     if site is None:
         raise Refused(f"There is no site {slug!r}.", field="site", status=404)
     return site
@@ -197,21 +198,22 @@ def check_author(request, comment) -> None:
 
 # ---- threads --------------------------------------------------------------------------------------
 
-@api.get("/threads", response={200: schemas.ThreadOut, **PROBLEMS}, tags=["threads"],
+@api.get("/threads", response={200: schemas.ThreadOut, 304: None, **PROBLEMS}, tags=["threads"],
          operation_id="getThread")
 def get_thread(request, site: str, url: str):
     """The discussion of the page at `url` on `site` (404 until its first comment)."""
     thread = find_thread(access_site(site), url)
     if thread is None:
         raise Http404("Nobody has commented on that page yet.")
-    return thread_json(thread)
+    return cached_json(request, f'"t{thread.pk}-v{thread.version}"',
+                       f"rostra:api:thread:{thread.pk}:{thread.version}", lambda: thread_json(thread))
 
 
 @api.get(
     "/threads/{thread_id}/comments", response={200: schemas.CommentPage, 304: None, **PROBLEMS},
     tags=["threads"], operation_id="listComments",
 )
-def list_comments(request, thread_id: int, sort: SortName = "oldest", cursor: str | None = None):
+def list_comments(request, thread_id: schemas.Id, sort: SortName = "oldest", cursor: str | None = None):
     """One page of a thread: top-level comments in `sort` order, each with its replies (cut by depth
     and count as on Rostra's own pages). Follow `next_cursor` for the next page."""
     thread = get_object_or_404(Article.objects.select_related("site"), pk=thread_id)
@@ -235,7 +237,7 @@ def list_comments(request, thread_id: int, sort: SortName = "oldest", cursor: st
 
 @api.get("/comments/{comment_id}", response={200: schemas.CommentOut, 304: None, **PROBLEMS},
          tags=["comments"], operation_id="getComment")
-def get_comment(request, comment_id: int):
+def get_comment(request, comment_id: schemas.Id):
     """One comment (visible, or deleted and kept as "[deleted]")."""
     comment = access_comment(comment_id)
     etag = f'"c{comment.pk}-v{comment.thread.version}"'
@@ -243,13 +245,21 @@ def get_comment(request, comment_id: int):
                        lambda: comment_json(comment))
 
 
-@api.get("/comments/{comment_id}/thread", response={200: schemas.SubThread, **PROBLEMS},
+@api.get("/comments/{comment_id}/thread", response={200: schemas.SubThread, 304: None, **PROBLEMS},
          tags=["comments"], url_name="comment_thread", operation_id="getCommentThread")
-def get_comment_thread(request, comment_id: int, after: str = ""):
+def get_comment_thread(request, comment_id: schemas.Id, after: str = ""):
     """A comment with the replies below it (for "Continue this thread" and "N more replies")."""
     comment = access_comment(comment_id)
-    root, next_after = get_subthread(comment, after=after[:2000])
-    return {"comment": node_json(root), "next_after": next_after or None}
+    after = after[:2000]
+    tag = hashlib.sha1(after.encode()).hexdigest()[:12]
+
+    def build():
+        root, next_after = get_subthread(comment, after=after)
+        return {"comment": node_json(root), "next_after": next_after or None}
+
+    version = comment.thread.version
+    return cached_json(request, f'"s{comment.pk}-v{version}-{tag}"',
+                       f"rostra:api:sub:{comment.pk}:{version}:{tag}", build)
 
 
 @api.post("/comments", response={201: schemas.CommentCreated, **PROBLEMS}, tags=["comments"],
@@ -268,7 +278,11 @@ def post_comment(request, payload: schemas.CommentIn):
     if not form.is_valid():
         return form_problem(form)
     thread = get_or_create_thread(site, payload.url, payload.title)
-    comment = form.save(thread, request).comment
+    result = form.save(thread, request)
+    if not result.is_callers:
+        raise Refused("This comment has already been posted (same name, same words, moments ago).",
+                      field="body", status=409)
+    comment = result.comment
     expires = comment.created + timedelta(seconds=app_settings.EDIT_WINDOW_SECONDS)
     return Status(201, {**comment_json(comment), "edit_token": make_edit_token(comment),
                         "edit_expires": expires.isoformat()})
@@ -276,7 +290,7 @@ def post_comment(request, payload: schemas.CommentIn):
 
 @api.patch("/comments/{comment_id}", response={200: schemas.CommentOut, **PROBLEMS},
            tags=["comments"], operation_id="patchComment")
-def patch_comment(request, comment_id: int, payload: schemas.CommentEdit):
+def patch_comment(request, comment_id: schemas.Id, payload: schemas.CommentEdit):
     """Change a comment's text: its author, within the edit window."""
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
@@ -291,7 +305,7 @@ def patch_comment(request, comment_id: int, payload: schemas.CommentEdit):
 
 @api.delete("/comments/{comment_id}", response={204: None, **PROBLEMS}, tags=["comments"],
          operation_id="deleteComment")
-def remove_comment(request, comment_id: int):
+def remove_comment(request, comment_id: schemas.Id):
     """Delete a comment: its author, within the edit window. Replies stay under "[deleted]"."""
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
@@ -302,7 +316,7 @@ def remove_comment(request, comment_id: int):
 
 @api.post("/comments/{comment_id}/vote", response={200: schemas.VoteOut, **PROBLEMS},
           tags=["comments"], operation_id="voteComment")
-def vote(request, comment_id: int, payload: schemas.VoteIn):
+def vote(request, comment_id: schemas.Id, payload: schemas.VoteIn):
     """Vote a comment up (1) or down (-1), or take the vote back (0). One vote per reader:
     an account, or a guest's `X-Rostra-Reader` id (a random string the client keeps) with its address."""
     comment = access_comment(comment_id)

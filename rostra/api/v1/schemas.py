@@ -1,9 +1,13 @@
 """The shapes the JSON API speaks, as typed schemas (they generate the OpenAPI document)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+from rostra.core.converters import MAX_ID
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ThreadOut(Schema):
@@ -61,7 +65,7 @@ class CommentIn(Schema):
     site: str = Field(description="The site's slug.")
     url: str = Field(description="The page being discussed; its thread is created on first comment.")
     title: str = Field("", description="The page's title, used when the thread is created.")
-    parent: int | None = Field(None, description="The comment replied to, or null.")
+    parent: Id | None = Field(None, description="The comment replied to, or null.")
     body: str = Field(description="Markdown: emphasis, links, quotes, code, lists.")
     author_name: str
     author_email: str = ""

@@ -8,7 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from rostra.core.errors import Refused
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import EditForm
-from rostra.discussion.queries import access_comment
+from rostra.discussion.queries import access_live_comment
 from rostra.discussion.views.common import comment_location, reader_votes
 from rostra.identity.guests import forget_edit_token, request_can_edit, why_cannot_edit
 
@@ -16,7 +16,7 @@ from rostra.identity.guests import forget_edit_token, request_can_edit, why_cann
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def edit(request, comment_id):
-    comment = access_comment(comment_id)
+    comment = access_live_comment(comment_id)
     allowed = request_can_edit(request, comment)
     status = 200
     if request.method == "GET":
@@ -56,7 +56,7 @@ def _done(request, comment):
 
 @require_http_methods(["GET", "POST"])
 def delete(request, comment_id):
-    comment = access_comment(comment_id)
+    comment = access_live_comment(comment_id)
     allowed = request_can_edit(request, comment)
     if request.method == "POST" and allowed:
         delete_comment(comment)

@@ -13,7 +13,7 @@ from rostra.articles.queries import access_article
 from rostra.core.errors import Refused
 from rostra.discussion.create import check_can_reply
 from rostra.discussion.forms import CommentForm
-from rostra.discussion.queries import access_comment, shown_comments
+from rostra.discussion.queries import access_live_comment, shown_comments
 from rostra.discussion.views.common import (
     comment_location,
     new_comment_form,
@@ -47,7 +47,7 @@ def _posted(request, article, form, result):
             "article": article,
             "site": article.site,
             "comment": comment,
-            "editable_ids": {comment.pk},
+            "editable_ids": {comment.pk} if result.is_callers else set(),
             "parent": comment.parent,
             "form": CommentForm(initial=author),
             "newest_first": _sorted_newest_first(request),
@@ -60,7 +60,7 @@ def _posted(request, article, form, result):
         if not result.created:
             messages.info(request, "That comment was already posted; here it is.")
         response = HttpResponseRedirect(comment_location(comment))
-    if result.created:
+    if result.is_callers:
         remember_edit_token(response, comment)
     remember_author(response, form.cleaned_data)
     return response
@@ -105,7 +105,7 @@ def _form_id(parent) -> str:
 @require_GET
 @vary_on_headers("HX-Request")
 def reply_form(request, comment_id):
-    parent = access_comment(comment_id)
+    parent = access_live_comment(comment_id)
     article = parent.thread
     context = {"form": new_comment_form(request, parent=parent), "article": article,
                "parent": parent}
