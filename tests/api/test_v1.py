@@ -223,3 +223,50 @@ def test_hidden_comment_is_a_plain_404(client, site, make_comment):
     hide_comment(comment, actor=None)
     response = client.get(f"/api/v1/comments/{comment.pk}")
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+
+
+def test_resending_someone_elses_words_earns_no_edit_token(client, site):
+    from django.test import Client
+
+    original = new_comment(client, body="Victim words", author_name="victim")
+    assert original.status_code == 201
+    replay = new_comment(Client(), body="Victim words", author_name="victim")
+    assert replay.status_code == 409 and "edit_token" not in replay.json()
+    again = post_json(client, "/api/v1/comments", {
+        "site": "news", "url": HOST_PAGE, "body": "Keyed", "author_name": "Ana"},
+        HTTP_IDEMPOTENCY_KEY="k-1")
+    same_key = post_json(client, "/api/v1/comments", {
+        "site": "news", "url": HOST_PAGE, "body": "Keyed", "author_name": "Ana"},
+        HTTP_IDEMPOTENCY_KEY="k-1")
+    assert same_key.status_code == 201 and same_key.json()["id"] == again.json()["id"]
+
+
+def test_out_of_range_ids_are_problems_not_crashes(client, site):
+    huge = 10**23
+    assert new_comment(client, parent=huge).status_code == 422
+    assert client.get(f"/api/v1/comments/{huge}").status_code == 422
+    assert client.get(f"/c/{huge}").status_code == 404
+
+
+def test_unknown_api_paths_and_methods_answer_problems(client, db):
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+    wrong = client.get("/api/v1/counts")
+    assert wrong.status_code == 405 and wrong["Content-Type"] == "application/problem+json"
+
+
+def test_control_characters_in_a_page_url_are_refused(client, site):
+    response = new_comment(client, url=HOST_PAGE + "\x00")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "url"
+    assert client.get("/api/v1/threads", {"site": "news\x00", "url": HOST_PAGE}).status_code == 404
+
+
+def test_thread_lookup_and_subthread_revalidate(client, site):
+    created = new_comment(client).json()
+    thread = client.get("/api/v1/threads", {"site": "news", "url": HOST_PAGE})
+    assert client.get("/api/v1/threads", {"site": "news", "url": HOST_PAGE},
+                      HTTP_IF_NONE_MATCH=thread["ETag"]).status_code == 304
+    sub = client.get(f"/api/v1/comments/{created['id']}/thread")
+    assert sub.json()["comment"]["id"] == created["id"]
+    assert client.get(f"/api/v1/comments/{created['id']}/thread",
+                      HTTP_IF_NONE_MATCH=sub["ETag"]).status_code == 304

@@ -260,3 +260,15 @@ def test_expired_form_token_gives_the_text_back_with_a_fresh_form(article):
     assert "Long thoughtful comment" in page and "press the button again" in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert Comment.objects.count() == 0
+
+
+def test_a_deleted_comments_text_never_shows_through_its_pages(client, article, make_comment):
+    from rostra.discussion.edit import delete_comment
+
+    gone = make_comment(body="regretted words")
+    make_comment(parent=gone, body="a reply keeps it in the tree")
+    delete_comment(gone)
+    for path in (f"/c/{gone.pk}/edit", f"/c/{gone.pk}/delete", f"/c/{gone.pk}/reply"):
+        response = client.get(path)
+        assert response.status_code == 404 and b"regretted" not in response.content
+    assert b"regretted" not in client.get(article.get_absolute_url()).content

@@ -89,3 +89,9 @@ def test_discuss_refuses_a_page_outside_the_site(client, site):
     assert response.status_code == 404
     assert "is not one of the pages of" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_odd_digits_in_page_and_focus_are_ignored(client, thread):
+    for query in ({"page": "²"}, {"focus": "²"}, {"page": "9" * 40}, {"focus": "-3"}):
+        response = client.get("/embed/thread", {"site": "news", "url": PAGE, **query})
+        assert response.status_code == 200

@@ -97,3 +97,15 @@ def test_editor_changes_an_article_and_its_body_is_rendered_again(mod_client, ar
 
 def test_readers_cannot_reach_the_admin(client):
     assert client.get("/admin/discussion/comment/").status_code == 302
+
+
+def test_moderator_renaming_an_author_moves_the_thread_version(mod_client, make_comment, article):
+    comment = make_comment(author_name="bob")
+    before = type(article).objects.get(pk=article.pk).version
+    mod_client.post(f"/admin/discussion/comment/{comment.pk}/change/", {
+        "state": "visible", "author_name": "renamed", "author_email": "", "author_website": "",
+        "body_source": comment.body_source,
+    })
+    comment.refresh_from_db()
+    assert comment.author_name == "renamed"
+    assert type(article).objects.get(pk=article.pk).version == before + 1
