@@ -58,7 +58,7 @@ def get_or_create_thread(site: Site, url: str, title: str) -> Article:
     for _ in range(5):
         try:
             with transaction.atomic():
-                slug = free_slug(site, wanted)
+                slug = free_slug(wanted)
                 return save_article(Article(site=site, url=key, title=title, slug=slug,
                                             body_format="plain"))
         except IntegrityError:

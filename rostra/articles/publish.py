@@ -35,10 +35,11 @@ def save_article(article: Article) -> Article:
     return article
 
 
-def free_slug(site, wanted: str) -> str:
-    """`wanted`, or `wanted-2`, `wanted-3` … whichever the site has not used yet."""
+def free_slug(wanted: str) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3` … whichever no site has used yet (one installation's
+    article addresses, /a/<slug>/, are unique whichever site they belong to)."""
     base = wanted[:180] or "page"
-    taken = set(Article.objects.filter(site=site, slug__startswith=base).values_list("slug", flat=True))
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -100,6 +100,15 @@ class Comment(models.Model):
     def is_deleted(self) -> bool:
         return self.state == self.State.DELETED
 
+    @property
+    def is_stub(self) -> bool:
+        """Shown only as a place in the tree for its replies: deleted, or removed by moderation."""
+        return self.state != self.State.VISIBLE
+
+    @property
+    def stub_label(self) -> str:
+        return "[deleted]" if self.is_deleted else "[removed]"
+
 
 # States that keep a place in the tree readers see (a deleted comment shows as "[deleted]").
 SHOWN_STATES = (Comment.State.VISIBLE, Comment.State.DELETED)

@@ -54,7 +54,14 @@ class ThreadPage:
 
 
 def shown_comments():
+    """Comments with a page of their own (a permalink): visible, or deleted and kept as "[deleted]"."""
     return Comment.objects.filter(state__in=SHOWN_STATES)
+
+
+def tree_comments():
+    """Every comment of the tree. Those that are not visible keep their place only while visible
+    replies hang under them (as "[deleted]" or "[removed]"); the rest are pruned after loading."""
+    return Comment.objects.all()
 
 
 def _with_reply_flag(queryset):
@@ -88,7 +95,7 @@ def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 
     """One page of `thread`: top-level comments in `sort` order with their replies. Three queries."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     per_page = app_settings.COMMENTS_PER_PAGE
-    top_level = shown_comments().filter(thread=thread, depth=0)
+    top_level = tree_comments().filter(thread=thread, depth=0)
     total = top_level.count()
     page_count = max(1, -(-total // per_page))
     number = min(max(1, number), page_count)
@@ -137,7 +144,7 @@ def get_thread_slice(thread: Article, *, sort: str = DEFAULT_SORT, after: list |
     """
     sort = sort if sort in SORTS else DEFAULT_SORT
     limit = limit or app_settings.COMMENTS_PER_PAGE
-    top_level = shown_comments().filter(thread=thread, depth=0)
+    top_level = tree_comments().filter(thread=thread, depth=0)
     if after is not None:
         top_level = top_level.filter(_after_key(sort, after))
     tops = list(_with_reply_flag(top_level).order_by(*SORTS[sort])[: limit + 1])
@@ -150,7 +157,7 @@ def get_thread_slice(thread: Article, *, sort: str = DEFAULT_SORT, after: list |
 def _replies_of(root_ids: list[int]) -> list[Comment]:
     limit = app_settings.REPLIES_PER_COMMENT
     ranked = (
-        _with_reply_flag(shown_comments())
+        _with_reply_flag(tree_comments())
         .filter(root_id__in=root_ids, depth__gt=0, depth__lte=app_settings.MAX_DISPLAY_DEPTH)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()),
@@ -171,7 +178,7 @@ def get_subthread(comment: Comment, *, after: str = "") -> tuple[Node, str]:
     max_depth = comment.depth + app_settings.MAX_DISPLAY_DEPTH
     start = after if after.startswith(comment.path) and after > comment.path else comment.path
     descendants = list(
-        _with_reply_flag(shown_comments())
+        _with_reply_flag(tree_comments())
         .select_related("parent")
         .filter(thread_id=comment.thread_id, path__gt=start, path__lt=subtree_end(comment.path))
         .filter(depth__lte=max_depth)
@@ -214,7 +221,7 @@ def _assemble(tops, replies, *, base_depth: int, continued: bool = False) -> lis
 
 def _keeps_place(node: Node) -> bool:
     return (
-        not node.comment.is_deleted
+        node.comment.state == Comment.State.VISIBLE
         or bool(node.children)
         or node.continues
         or node.more_replies > 0
@@ -222,7 +229,7 @@ def _keeps_place(node: Node) -> bool:
 
 
 def _prune_deleted(node: Node) -> None:
-    """Deleted comments stay as "[deleted]" only where replies still hang under them."""
+    """Comments that are not visible stay as stubs only where replies still hang under them."""
     for child in node.children:
         _prune_deleted(child)
     node.children = [child for child in node.children if _keeps_place(child)]
@@ -230,7 +237,7 @@ def _prune_deleted(node: Node) -> None:
 
 def get_comment_page_number(comment: Comment) -> int:
     """The page of the thread, in the default order, that shows `comment`'s top-level ancestor."""
-    earlier = shown_comments().filter(thread_id=comment.thread_id, depth=0, id__lt=comment.root_id)
+    earlier = tree_comments().filter(thread_id=comment.thread_id, depth=0, id__lt=comment.root_id)
     return earlier.count() // app_settings.COMMENTS_PER_PAGE + 1
 
 
@@ -253,13 +260,13 @@ def get_comment_place(comment: Comment) -> Place:
         anchor = Comment.objects.get(pk=ancestor_ids(comment.path)[anchor_depth])
     else:
         anchor = None
-        before = shown_comments().filter(
+        before = tree_comments().filter(
             root_id=comment.root_id, depth__gt=0, depth__lte=max_depth, path__lt=comment.path
         )
         if before.count() < limit:
             return Place(None)
         anchor = Comment.objects.get(pk=comment.root_id)
-    in_view = shown_comments().filter(
+    in_view = tree_comments().filter(
         thread_id=comment.thread_id,
         path__gt=anchor.path,
         path__lt=comment.path,

@@ -71,7 +71,7 @@ def load_thread(
 def _new_article(site: Site, record: ArticleRecord) -> Article:
     return Article(
         site=site,
-        slug=free_slug(site, record.slug),
+        slug=free_slug(record.slug),
         url=record.url,
         title=record.title,
         submitted_by=record.submitted_by,

@@ -107,10 +107,11 @@ def test_deleted_comment_with_replies_keeps_its_place(article, make_comment):
     assert nodes[0].comment.is_deleted and nodes[0].children[0].comment.author_name == "child"
 
 
-def test_hidden_comments_and_their_replies_are_not_shown(article, make_comment):
+def test_hidden_comments_without_visible_replies_are_not_shown(article, make_comment):
     hidden = make_comment(author_name="hidden")
-    make_comment(parent=hidden, author_name="under hidden")
+    hidden_reply = make_comment(parent=hidden, author_name="hidden reply")
     make_comment(author_name="kept")
+    hide_comment(hidden_reply, actor=None)
     hide_comment(hidden, actor=None)
     assert [n.comment.author_name for n in walk(get_thread_page(article).nodes)] == ["kept"]
 
@@ -124,3 +125,17 @@ def test_page_of_a_comment_follows_the_default_order(article, make_comment, sett
     assert response["Location"] == f"{article.get_absolute_url()}?page=3#c{reply.pk}"
     first = client.get(f"/c/{made[0].pk}")
     assert first["Location"] == f"{article.get_absolute_url()}#c{made[0].pk}"
+
+
+def test_replies_under_a_removed_comment_stay_visible_under_a_stub(client, article, make_comment):
+    parent = make_comment(author_name="parent", body="soon hidden")
+    make_comment(parent=parent, author_name="child", body="still worth reading")
+    hide_comment(parent, actor=None)
+    nodes = get_thread_page(article).nodes
+    assert [n.comment.author_name for n in walk(nodes)] == ["parent", "child"]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "[removed]" in page and "still worth reading" in page and "soon hidden" not in page
+    api = client.get(f"/api/v1/threads/{article.pk}/comments").json()
+    stub = api["items"][0]
+    assert stub["state"] == "removed" and stub["author_name"] == "[removed]" and stub["body"] == ""
+    assert stub["replies"][0]["body"] == "still worth reading"

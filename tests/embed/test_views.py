@@ -95,3 +95,19 @@ def test_odd_digits_in_page_and_focus_are_ignored(client, thread):
     for query in ({"page": "²"}, {"focus": "²"}, {"page": "9" * 40}, {"focus": "-3"}):
         response = client.get("/embed/thread", {"site": "news", "url": PAGE, **query})
         assert response.status_code == 200
+
+
+def test_discussions_of_other_sites_pages_have_an_address_here(client, make_site, db):
+    make_site(slug="home", domains=["testserver"])  # the site Rostra's own host name serves
+    other = make_site(slug="blog", domains=["blog.example.org"])
+    response = client.get("/discuss", {"site": "blog", "url": "https://blog.example.org/p/",
+                                       "title": "A blog post"})
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"A blog post" in page.content
+    assert Article.objects.get().site == other
+
+
+def test_following_a_link_does_not_put_a_thread_on_the_front_page(client, site):
+    client.get("/discuss", {"site": "news", "url": PAGE, "title": "BUY CHEAP PILLS"})
+    assert Article.objects.count() == 1
+    assert b"BUY CHEAP PILLS" not in client.get("/").content

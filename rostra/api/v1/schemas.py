@@ -25,13 +25,15 @@ class CommentOut(Schema):
     thread_id: int
     parent: int | None
     depth: int
-    author_name: str = Field(description='"[deleted]" for a deleted comment.')
+    author_name: str = Field(description='"[deleted]" or "[removed]" for a comment that is not visible.')
     author_website: str
     body_html: str = Field(description="Sanitised HTML, rendered once when the comment was written.")
     body: str = Field(description="The text as its author wrote it (markdown, or plain for imports).")
     created: datetime | None = Field(description="Empty when the source of an import did not say.")
     edited: datetime | None
-    state: Literal["visible", "deleted"]
+    state: Literal["visible", "deleted", "removed"] = Field(
+        description='"removed": hidden by a moderator, kept only as the place its replies hang from.'
+    )
     placeholder: bool = Field(description="Stands in for a comment an import named but did not hold.")
     score: int
     upvotes: int

@@ -20,19 +20,19 @@ def thread_json(thread: Article) -> dict:
 
 
 def comment_json(comment: Comment) -> dict:
-    deleted = comment.is_deleted
+    deleted = comment.is_stub
     return {
         "id": comment.pk,
         "thread_id": comment.thread_id,
         "parent": comment.parent_id,
         "depth": comment.depth,
-        "author_name": "[deleted]" if deleted else comment.author_name,
+        "author_name": comment.stub_label if deleted else comment.author_name,
         "author_website": "" if deleted or comment.is_placeholder else comment.author_website,
         "body_html": "" if deleted or comment.is_placeholder else comment.body_html,
         "body": "" if deleted or comment.is_placeholder else comment.body_source,
         "created": comment.created.isoformat() if comment.created else None,
         "edited": comment.edited.isoformat() if comment.edited else None,
-        "state": comment.state,
+        "state": "visible" if not deleted else ("deleted" if comment.is_deleted else "removed"),
         "placeholder": comment.is_placeholder,
         "score": comment.score,
         "upvotes": comment.upvotes,
