@@ -31,6 +31,11 @@ SETTINGS: dict[str, Setting] = {
     "MAX_DISPLAY_DEPTH": Setting(
         6, int, "Deepest indentation shown; deeper replies sit behind 'Continue this thread'."
     ),
+    "GUEST_VOTES_PER_ADDRESS": Setting(
+        20, int,
+        "Guest votes one network address may cast on one comment (offices and mobile carriers put "
+        "many readers behind one address; this only stops one browser voting again and again).",
+    ),
     "MAX_BODY_LENGTH": Setting(10_000, int, "Longest comment body accepted, in characters."),
     "MAX_NAME_LENGTH": Setting(100, int, "Longest author name accepted, in characters."),
     "DEFAULT_SITE": Setting(

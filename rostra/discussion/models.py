@@ -154,6 +154,9 @@ def ancestor_ids(path: str) -> list[int]:
 class Vote(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
     voter_key = models.CharField(max_length=80)
+    address_key = models.CharField(
+        max_length=40, blank=True, help_text="Keyed hash of the guest's network address (never the address)."
+    )
     value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
     created = models.DateTimeField(auto_now_add=True)
 
@@ -161,3 +164,4 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "voter_key"], name="vote_one_per_reader"),
         ]
+        indexes = [models.Index(fields=["comment", "address_key"], name="vote_comment_address")]

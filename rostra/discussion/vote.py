@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.discussion.create import bump_thread
 from rostra.discussion.models import Comment, Vote
@@ -29,11 +30,13 @@ def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
     return (centre - spread) / (1 + z * z / n)
 
 
-def cast_vote(comment: Comment, *, voter_key: str, value: int, toggle: bool = False) -> Tally:
+def cast_vote(comment: Comment, *, voter_key: str, value: int, toggle: bool = False,
+              address_key: str = "") -> Tally:
     """Make `value` this reader's vote: 1 (up), -1 (down) or 0 (none).
 
     Casting the vote the reader already has is refused (409), unless `toggle` is set: then it is
-    taken back, as a second press of a pressed vote button does.
+    taken back, as a second press of a pressed vote button does. A guest's new vote is refused (429)
+    once ROSTRA_GUEST_VOTES_PER_ADDRESS guests of the same `address_key` have voted on the comment.
     """
     if value not in (1, -1, 0):
         raise Refused("A vote is up (1), down (-1) or none (0).", field="value", status=422)
@@ -51,7 +54,13 @@ def cast_vote(comment: Comment, *, voter_key: str, value: int, toggle: bool = Fa
             if existing is not None:
                 existing.delete()
         elif existing is None:
-            Vote.objects.create(comment=comment, voter_key=voter_key, value=value)
+            if address_key and voter_key.startswith("g:"):
+                same_address = Vote.objects.filter(comment=comment, address_key=address_key).count()
+                if same_address >= app_settings.GUEST_VOTES_PER_ADDRESS:
+                    raise Refused("Too many votes on this comment have come from your network.",
+                                  status=429)
+            Vote.objects.create(comment=comment, voter_key=voter_key, value=value,
+                                address_key=address_key)
         else:
             existing.value = value
             existing.save(update_fields=["value"])

@@ -145,3 +145,11 @@ def remember_reader(response, cookie_value: str) -> None:
         READER_COOKIE, cookie_value, salt=READER_SALT, max_age=365 * 24 * 3600,
         httponly=True, samesite="Lax",
     )
+
+
+def address_key(request) -> str:
+    """A keyed hash of the request's network address: enough to count votes per address, useless to
+    recover the address."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"address|{ip}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]

@@ -178,6 +178,15 @@ def test_vote_twice_is_a_conflict_and_zero_takes_it_back(client, site):
     assert post_json(client, path, {"value": 5}, **reader).status_code == 422
 
 
+def test_fresh_guests_from_one_address_hit_a_ceiling(client, site, settings):
+    settings.ROSTRA_GUEST_VOTES_PER_ADDRESS = 2
+    created = new_comment(client).json()
+    path = f"/api/v1/comments/{created['id']}/vote"
+    codes = [post_json(client, path, {"value": -1}, HTTP_X_ROSTRA_READER=f"r{i}").status_code
+             for i in range(3)]
+    assert codes == [200, 200, 429]
+
+
 def test_counts_for_many_urls_in_one_request(client, site):
     new_comment(client)
     new_comment(client, body="two")

@@ -44,3 +44,17 @@ def test_hidden_comments_take_no_votes(make_comment):
 
 def test_best_prefers_many_good_votes_over_one():
     assert wilson_lower_bound(50, 5) > wilson_lower_bound(1, 0) > wilson_lower_bound(0, 0)
+
+
+def test_one_address_cannot_vote_past_its_allowance(make_comment, settings):
+    settings.ROSTRA_GUEST_VOTES_PER_ADDRESS = 3
+    comment = make_comment()
+    for reader in range(3):
+        cast_vote(comment, voter_key=f"g:{reader}", value=-1, address_key="office")
+    with pytest.raises(Refused) as refused:
+        cast_vote(comment, voter_key="g:fresh-browser", value=-1, address_key="office")
+    assert refused.value.status == 429
+    cast_vote(comment, voter_key="g:elsewhere", value=-1, address_key="home")
+    cast_vote(comment, voter_key="u:7", value=-1, address_key="office")  # accounts count as themselves
+    comment.refresh_from_db()
+    assert comment.downvotes == 5

@@ -28,7 +28,13 @@ from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm, EditForm
 from rostra.discussion.queries import access_comment, get_subthread, get_thread_slice
 from rostra.discussion.vote import cast_vote
-from rostra.identity.guests import can_edit_comment, make_edit_token, reader_key, why_cannot_edit
+from rostra.identity.guests import (
+    address_key,
+    can_edit_comment,
+    make_edit_token,
+    reader_key,
+    why_cannot_edit,
+)
 from rostra.sites.models import Site
 from rostra.sites.origins import origin_may_write
 from rostra.sites.queries import find_site
@@ -71,7 +77,7 @@ api = RostraAPI(
     openapi_url="/openapi.json",
 )
 
-PROBLEMS = {code: schemas.Problem for code in (400, 401, 403, 404, 409, 413, 415, 422)}
+PROBLEMS = {code: schemas.Problem for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
 SortName = Literal["oldest", "newest", "best"]
 
 
@@ -322,7 +328,7 @@ def vote(request, comment_id: schemas.Id, payload: schemas.VoteIn):
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
     key, _ = reader_key(request, reader_id=request.headers.get("X-Rostra-Reader", "")[:100])
-    tally = cast_vote(comment, voter_key=key, value=payload.value)
+    tally = cast_vote(comment, voter_key=key, value=payload.value, address_key=address_key(request))
     return {"upvotes": tally.upvotes, "downvotes": tally.downvotes, "score": tally.score,
             "mine": tally.mine}
 

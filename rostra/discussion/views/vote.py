@@ -9,7 +9,7 @@ from rostra.core.errors import Refused
 from rostra.discussion.queries import access_comment
 from rostra.discussion.views.common import comment_location
 from rostra.discussion.vote import cast_vote
-from rostra.identity.guests import reader_key, remember_reader
+from rostra.identity.guests import address_key, reader_key, remember_reader
 
 VALUES = {"up": 1, "down": -1}
 
@@ -23,7 +23,8 @@ def vote(request, comment_id):
         return HttpResponse("A vote is 'up' or 'down'.", status=400, content_type="text/plain")
     key, new_reader_cookie = reader_key(request)
     try:
-        tally = cast_vote(comment, voter_key=key, value=value, toggle=True)
+        tally = cast_vote(comment, voter_key=key, value=value, toggle=True,
+                          address_key=address_key(request))
     except Refused as refusal:
         return HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
     if request.htmx:
