@@ -68,7 +68,7 @@ def render_plain_text(source: str) -> str:
     return "\n".join(f"<p>{p}</p>" for p in paragraphs)
 
 
-RENDERERS = {"markdown": render_markdown, "plain": render_plain_text}
+RENDERERS = {"markdown": render_markdown, "plain": render_plain_text, "html": sanitize_html}
 
 
 def render(source: str, fmt: str) -> str:

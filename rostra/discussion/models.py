@@ -24,6 +24,7 @@ class Comment(models.Model):
     class BodyFormat(models.TextChoices):
         MARKDOWN = "markdown", "Markdown"
         PLAIN = "plain", "Plain text"
+        HTML = "html", "HTML (imported; sanitised)"
 
     thread = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments")
     parent = models.ForeignKey(

@@ -1,5 +1,13 @@
-"""load_thread: the one path every importer's records take into Rostra, idempotent and all-or-nothing."""
+"""load_records: the one path every importer's records take into Rostra, idempotent and all-or-nothing.
 
+Records arrive in source order: articles, and comments naming their article (or belonging to the last
+article read) and their parent. A comment whose parent has not arrived yet waits for it; parents that
+never arrive become placeholders at the end, so every reply hangs where it hung. What an earlier import
+stored (same source and source id) is left as it is and counted as existing: importing twice adds
+nothing.
+"""
+
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -8,64 +16,132 @@ from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
 from rostra.discussion.models import Comment
-from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SourceError
+from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport
 from rostra.sites.models import Site
+
+
+class _Loader:
+    def __init__(self, site: Site, report: ImportReport):
+        self.site = site
+        self.report = report
+        self.threads: dict[str, Article] = {}
+        self.last_thread: Article | None = None
+        self.stored: dict[int, dict[str, int]] = {}  # thread pk → source id → comment pk
+        self.waiting: dict[tuple[int, str], list[CommentRecord]] = defaultdict(list)
+        self.source = ""
+
+    def article(self, record: ArticleRecord) -> None:
+        thread = Article.objects.filter(
+            site=self.site, source=record.source, source_id=record.source_id
+        ).first()
+        if thread is None:
+            thread = save_article(_new_article(self.site, record))
+            self.report.articles_created += 1
+        else:
+            self.report.articles_existing += 1
+        self.threads[record.source_id] = self.last_thread = thread
+        self.source = record.source
+
+    def comment(self, record: CommentRecord) -> None:
+        if record.article_source_id is not None:
+            thread = self.threads.get(record.article_source_id)
+        else:
+            thread = self.last_thread
+        if thread is None:
+            self.report.skipped.append(
+                f"comment {record.source_id or '?'}{_at(record)}: its thread "
+                f"{record.article_source_id!r} is not in the file"
+            )
+            return
+        known = self._known(thread)
+        if record.source_id in known:
+            self.report.comments_existing += 1
+            return
+        parent_id = None
+        if record.parent_source_id is not None:
+            parent_id = known.get(record.parent_source_id)
+            if parent_id is None:
+                self.waiting[(thread.pk, record.parent_source_id)].append(record)
+                return
+        self._store(thread, record, parent_id)
+
+    def finish(self) -> None:
+        """Give every parent that never arrived a placeholder, then hang its replies under it."""
+        while self.waiting:
+            thread_pk, parent_source_id = next(iter(self.waiting))
+            thread = Article.objects.get(pk=thread_pk)
+            known = self._known(thread)
+            placeholder = CommentRecord(
+                source_id=f"missing:{parent_source_id}", parent_source_id=None,
+                author_name="Unknown", body="", created=None, is_placeholder=True,
+            )
+            if placeholder.source_id not in known:  # else an earlier import made it
+                self._store(thread, placeholder, None)
+            known[parent_source_id] = known[placeholder.source_id]
+            for child in self.waiting.pop((thread_pk, parent_source_id), []):
+                self._store(thread, child, known[parent_source_id])
+
+    def _known(self, thread: Article) -> dict[str, int]:
+        if thread.pk not in self.stored:
+            self.stored[thread.pk] = dict(
+                Comment.objects.filter(thread=thread).exclude(source="")
+                .values_list("source_id", "pk")
+            )
+        return self.stored[thread.pk]
+
+    def _store(self, thread: Article, record: CommentRecord, parent_id: int | None) -> None:
+        comment = create_comment(
+            thread=thread,
+            parent_id=parent_id,
+            author_name=record.author_name[:200] or "Anonymous",
+            author_email=record.author_email,
+            author_website=record.author_website,
+            body=record.body,
+            body_format=record.body_format,
+            state=record.state,
+            created=record.created,
+            source=self.source,
+            source_id=record.source_id,
+            is_placeholder=record.is_placeholder,
+            imported=True,
+        ).comment
+        self._known(thread)[record.source_id] = comment.pk
+        self.report.comments_created += 1
+        self.report.placeholders_created += record.is_placeholder
+        for child in self.waiting.pop((thread.pk, record.source_id), []):
+            self._store(thread, child, comment.pk)
+
+
+def _at(record: CommentRecord) -> str:
+    return f" (line {record.line})" if record.line else ""
+
+
+def load_records(
+    site: Site, records: Iterable[ArticleRecord | CommentRecord], report: ImportReport | None = None
+) -> ImportReport:
+    """Store articles and comments in one transaction (see the module's docstring)."""
+    report = report or ImportReport()
+    loader = _Loader(site, report)
+    with transaction.atomic():
+        for record in records:
+            if isinstance(record, ArticleRecord):
+                loader.article(record)
+            else:
+                loader.comment(record)
+        loader.finish()
+    return report
 
 
 def load_thread(
     site: Site, article: ArticleRecord, comments: Iterable[CommentRecord],
     report: ImportReport | None = None,
 ) -> ImportReport:
-    """Store an article and its comments (parents before replies) in one transaction.
+    """One article and its comments (sources that hold a single thread, like a saved page)."""
+    def records():
+        yield article
+        yield from comments
 
-    What an earlier import already stored (same source and source id) is left as it is and counted
-    as existing, so running an import twice adds nothing.
-    """
-    report = report or ImportReport()
-    with transaction.atomic():
-        thread = Article.objects.filter(
-            site=site, source=article.source, source_id=article.source_id
-        ).first()
-        if thread is None:
-            thread = save_article(_new_article(site, article))
-            report.articles_created += 1
-        else:
-            report.articles_existing += 1
-        known = dict(
-            Comment.objects.filter(thread=thread, source=article.source)
-            .values_list("source_id", "pk")
-        )
-        for record in comments:
-            if record.source_id in known:
-                report.comments_existing += 1
-                continue
-            parent_id = None
-            if record.parent_source_id is not None:
-                parent_id = known.get(record.parent_source_id)
-                if parent_id is None:
-                    raise SourceError(
-                        f"the comment by {record.author_name} replies to one not in the import",
-                        line=record.line or None,
-                    )
-            created = create_comment(
-                thread=thread,
-                parent_id=parent_id,
-                author_name=record.author_name,
-                author_email=record.author_email,
-                author_website=record.author_website,
-                body=record.body,
-                body_format=record.body_format,
-                state=record.state,
-                created=record.created,
-                source=article.source,
-                source_id=record.source_id,
-                is_placeholder=record.is_placeholder,
-                imported=True,
-            ).comment
-            known[record.source_id] = created.pk
-            report.comments_created += 1
-            report.placeholders_created += record.is_placeholder
-    return report
+    return load_records(site, records(), report)
 
 
 def _new_article(site: Site, record: ArticleRecord) -> Article:
@@ -85,3 +161,4 @@ def _new_article(site: Site, record: ArticleRecord) -> Article:
         source=record.source,
         source_id=record.source_id,
     )
+

@@ -33,6 +33,7 @@ class CommentRecord:
     author_website: str = ""
     state: str = "visible"
     is_placeholder: bool = False
+    article_source_id: str | None = None  # for sources holding many threads: which one
     line: int = 0  # where it starts in the source, for reports
 
 
@@ -43,6 +44,7 @@ class ImportReport:
     comments_created: int = 0
     comments_existing: int = 0
     placeholders_created: int = 0
+    skipped: list[str] = field(default_factory=list)  # "where: why", one per record left out
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -55,7 +57,10 @@ class ImportReport:
                 f" ({self.placeholders_created} of those imported are placeholders for missing "
                 "parents the source names but does not hold)"
             )
-        return "; ".join(parts) + "".join(f"\n  {note}" for note in self.notes)
+        if self.skipped:
+            parts.append(f"skipped: {len(self.skipped)}")
+        details = [*self.notes, *(f"skipped {why}" for why in self.skipped)]
+        return "; ".join(parts) + "".join(f"\n  {line}" for line in details)
 
 
 class SourceError(Exception):

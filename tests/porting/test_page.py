@@ -161,12 +161,31 @@ def test_damaged_header_names_its_line(founding_text):
     assert caught.value.line == expected_line
 
 
-def test_failure_part_way_through_loading_leaves_nothing_behind(site, founding_text):
+def test_failure_part_way_through_loading_leaves_nothing_behind(site, founding_text, monkeypatch):
+    from rostra.porting import load
+
+    real, calls = load.create_comment, []
+
+    def failing_on_the_fifth(**kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("the disk filled up")
+        return real(**kwargs)
+
+    monkeypatch.setattr(load, "create_comment", failing_on_the_fifth)
     article, comments = read_page(founding_text, tz=site.tzinfo)
-    comments[-1].parent_source_id = "not-in-this-import"
-    with pytest.raises(SourceError):
+    with pytest.raises(RuntimeError):
         load_thread(site, article, comments)
     assert Article.objects.count() == 0 and Comment.objects.count() == 0
+
+
+def test_a_reply_whose_parent_is_not_in_the_source_hangs_under_a_placeholder(site, founding_text):
+    article, comments = read_page(founding_text, tz=site.tzinfo)
+    comments[-1].parent_source_id = "not-in-this-import"
+    report = load_thread(site, article, comments)
+    orphan = Comment.objects.get(author_name="OverTheHedge")
+    assert orphan.parent.is_placeholder and orphan.parent.source_id == "missing:not-in-this-import"
+    assert report.placeholders_created == 5
 
 
 def test_import_command_reports_what_it_did(tmp_path, site, capsys):
