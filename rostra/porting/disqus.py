@@ -39,7 +39,7 @@ def _flag(element, name: str) -> bool:
     return _text(element, name).lower() == "true"
 
 
-class _FromFirstTag(io.RawIOBase):
+class _FirstTagReader(io.RawIOBase):
     """A stream that starts at its first "<": exports with stray bytes before the XML declaration
     (a byte-order mark, a copy-paste slip) are read instead of refused."""
 
@@ -63,6 +63,10 @@ class _FromFirstTag(io.RawIOBase):
         return data[:size]
 
 
+def FromFirstTag(stream: BinaryIO) -> io.BufferedReader:  # noqa: N802 (reads like a class)
+    return io.BufferedReader(_FirstTagReader(stream))
+
+
 def read_disqus(stream: BinaryIO) -> Iterator[ArticleRecord | CommentRecord]:
     """Yield an ArticleRecord per `<thread>` and a CommentRecord per `<post>`, in file order.
 
@@ -71,7 +75,7 @@ def read_disqus(stream: BinaryIO) -> Iterator[ArticleRecord | CommentRecord]:
     """
     depth = 0
     try:
-        for event, element in iterparse(io.BufferedReader(_FromFirstTag(stream)), events=("start", "end")):
+        for event, element in iterparse(FromFirstTag(stream), events=("start", "end")):
             if event == "start":
                 depth += 1
                 if depth == 1 and element.tag != NS + "disqus":

@@ -16,7 +16,7 @@ from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
 from rostra.discussion.models import Comment
-from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport
+from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord
 from rostra.sites.models import Site
 
 
@@ -117,7 +117,8 @@ def _at(record: CommentRecord) -> str:
 
 
 def load_records(
-    site: Site, records: Iterable[ArticleRecord | CommentRecord], report: ImportReport | None = None
+    site: Site, records: Iterable[ArticleRecord | CommentRecord | SkippedRecord],
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Store articles and comments in one transaction (see the module's docstring)."""
     report = report or ImportReport()
@@ -126,6 +127,11 @@ def load_records(
         for record in records:
             if isinstance(record, ArticleRecord):
                 loader.article(record)
+            elif isinstance(record, SkippedRecord):
+                if record.by_design:
+                    report.skipped_by_design += 1
+                else:
+                    report.skipped.append(record.what)
             else:
                 loader.comment(record)
         loader.finish()

@@ -38,6 +38,14 @@ class CommentRecord:
 
 
 @dataclass
+class SkippedRecord:
+    """Something a source holds that is not imported: `by_design` (a pingback) or not (a reason)."""
+
+    what: str
+    by_design: bool = False
+
+
+@dataclass
 class ImportReport:
     articles_created: int = 0
     articles_existing: int = 0
@@ -45,6 +53,7 @@ class ImportReport:
     comments_existing: int = 0
     placeholders_created: int = 0
     skipped: list[str] = field(default_factory=list)  # "where: why", one per record left out
+    skipped_by_design: int = 0  # pingbacks, trackbacks: not comments
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -59,6 +68,8 @@ class ImportReport:
             )
         if self.skipped:
             parts.append(f"skipped: {len(self.skipped)}")
+        if self.skipped_by_design:
+            parts.append(f"not comments (pingbacks, trackbacks): {self.skipped_by_design}")
         details = [*self.notes, *(f"skipped {why}" for why in self.skipped)]
         return "; ".join(parts) + "".join(f"\n  {line}" for line in details)
 

@@ -8,9 +8,10 @@ from rostra.porting.disqus import read_disqus
 from rostra.porting.load import load_records, load_thread
 from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
+from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus")
+FORMATS = ("auto", "page", "disqus", "wxr")
 
 
 def sniff(path: Path) -> str:
@@ -19,9 +20,11 @@ def sniff(path: Path) -> str:
         head = f.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
     if b"<disqus" in head:  # even after stray bytes, which the reader passes over
         return "disqus"
+    if b"<rss" in head and b"wordpress.org/export" in head:
+        return "wxr"
     if head.startswith(b"<"):
         raise CommandError(f"{path.name}: an XML file this version cannot import yet "
-                           "(known: Disqus exports)")
+                           "(known: Disqus and WordPress exports)")
     return "page"
 
 
@@ -44,9 +47,13 @@ class Command(BaseCommand):
         if format == "auto":
             format = sniff(path)
         try:
-            if format == "disqus":
+            if format in ("disqus", "wxr"):
                 with path.open("rb") as stream:
-                    report = load_records(target, read_disqus(stream))
+                    if format == "disqus":
+                        records = read_disqus(stream)
+                    else:
+                        records = read_wxr(stream, tz=target.tzinfo)
+                    report = load_records(target, records)
             else:
                 text = path.read_text(encoding="utf-8")
                 article, comments = read_page(text, tz=target.tzinfo)
