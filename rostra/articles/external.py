@@ -31,6 +31,8 @@ def check_page_url(site: Site, url: str) -> str:
         parts, host = None, ""
     if parts is None or parts.scheme not in ("http", "https") or not host:
         raise Refused("Give the page's full address, starting with https://.", field="url", status=422)
+    if len(url) > 2000:
+        raise Refused("Page addresses can be at most 2,000 characters long.", field="url", status=422)
     origin = f"{parts.scheme}://{parts.netloc.lower()}"
     if host not in (d.lower() for d in site.domains) and origin not in site.origins:
         raise Refused(f"{host} is not one of the pages of {site.name}.", field="url", status=422)

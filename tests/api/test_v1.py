@@ -279,3 +279,8 @@ def test_thread_lookup_and_subthread_revalidate(client, site):
     assert sub.json()["comment"]["id"] == created["id"]
     assert client.get(f"/api/v1/comments/{created['id']}/thread",
                       HTTP_IF_NONE_MATCH=sub["ETag"]).status_code == 304
+
+
+def test_overlong_page_address_is_refused(client, site):
+    response = new_comment(client, url=HOST_PAGE + "x" * 2100)
+    assert response.status_code == 422 and "2,000" in response.json()["errors"][0]["message"]
