@@ -1,0 +1,43 @@
+"""rostra export: a site's discussions in Rostra's own lossless format (JSON Lines)."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rostra.articles.external import normalise_url
+from rostra.porting.rostra_format import export_lines
+from rostra.sites.queries import find_site
+
+FORMATS = ("rostra",)
+
+
+class Command(BaseCommand):
+    help = "Export a site (or one article) as JSON Lines, one object per line (docs/export-format.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=FORMATS, default="rostra")
+        parser.add_argument("--site", required=True, help="Slug of the site.")
+        parser.add_argument("--article", metavar="URL", help="Only the discussion of this page.")
+        parser.add_argument("-o", "--output", metavar="FILE", help="Write here (default: standard output).")
+
+    def handle(self, *args, format, site, article, output, **options):
+        target = find_site(site)
+        if target is None:
+            raise CommandError(f"There is no site {site!r}.")
+        try:
+            article_url = normalise_url(article) if article else None
+        except ValueError:
+            raise CommandError(f"{article!r} is not a page address.") from None
+        lines = 0
+        stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        try:
+            for line in export_lines(target, article_url=article_url):
+                stream.write(line + "\n")
+                lines += 1
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot be written ({exc})") from None
+        finally:
+            if output:
+                stream.close()
+        if output:
+            self.stderr.write(f"{output}: {lines} lines")
