@@ -43,6 +43,10 @@ class _Loader:
         self.source = record.source
 
     def comment(self, record: CommentRecord) -> None:
+        if not record.source_id:
+            self.report.skipped.append(f"a comment without an id{_at(record)}: it could not be told "
+                                       "apart from others on a later import")
+            return
         if record.article_source_id is not None:
             thread = self.threads.get(record.article_source_id)
         else:

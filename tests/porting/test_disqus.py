@@ -105,3 +105,16 @@ def test_reader_refuses_xml_that_is_not_a_disqus_export():
 def test_stray_characters_before_the_xml_declaration_are_passed_over(site):
     records = list(read_disqus(io.BytesIO(b"`\n" + (FIXTURES / "isso/disqus.xml").read_bytes())))
     assert sum(isinstance(r, CommentRecord) for r in records) == 6
+
+
+def test_posts_without_an_id_are_skipped_with_the_reason(site):
+    from rostra.porting.load import load_records
+
+    xml = b"""<?xml version="1.0"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+      <thread dsq:id="t"><link>https://news.example.org/a</link><title>A</title></thread>
+      <post><message>one</message><author><name>a</name></author><thread dsq:id="t"/></post>
+      <post><message>two</message><author><name>b</name></author><thread dsq:id="t"/></post>
+    </disqus>"""
+    report = load_records(site, read_disqus(io.BytesIO(xml)))
+    assert len(report.skipped) == 2 and "without an id" in report.skipped[0]
+    assert not Comment.objects.exists()
