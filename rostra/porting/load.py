@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
@@ -31,9 +32,13 @@ class _Loader:
         self.source = ""
 
     def article(self, record: ArticleRecord) -> None:
+        record.url = _page_url(record.url)
         thread = Article.objects.filter(
             site=self.site, source=record.source, source_id=record.source_id
         ).first()
+        if thread is None and record.url:
+            # several threads of one page (a Disqus classic) become one discussion
+            thread = Article.objects.filter(site=self.site, url=record.url).first()
         if thread is None:
             thread = save_article(_new_article(self.site, record))
             self.report.articles_created += 1
@@ -114,6 +119,14 @@ class _Loader:
         self.report.placeholders_created += record.is_placeholder
         for child in self.waiting.pop((thread.pk, record.source_id), []):
             self._store(thread, child, comment.pk)
+
+
+def _page_url(url: str) -> str:
+    """The stored form of a page URL (as the API looks it up); text that is no URL is left out."""
+    try:
+        return normalise_url(url) if url else ""
+    except ValueError:
+        return ""
 
 
 def _at(record: CommentRecord) -> str:

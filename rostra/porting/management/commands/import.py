@@ -5,13 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rostra.porting.disqus import read_disqus
+from rostra.porting.jsonformats import read_isso_json, read_remark42
 from rostra.porting.load import load_records, load_thread
 from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
 from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus", "wxr")
+FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json")
 
 
 def sniff(path: Path) -> str:
@@ -22,10 +23,22 @@ def sniff(path: Path) -> str:
         return "disqus"
     if b"<rss" in head and b"wordpress.org/export" in head:
         return "wxr"
-    if head.startswith(b"<"):
+    remark42_meta = head.startswith(b'{"version"') and b'"users"' in head
+    if remark42_meta or head.startswith(b"{") and b'"locator"' in head:
+        return "remark42"
+    if head.startswith(b"[") and b'"comments"' in head:
+        return "isso-json"
+    if head.startswith((b"<", b"{", b"[")):
         raise CommandError(f"{path.name}: an XML file this version cannot import yet "
-                           "(known: Disqus and WordPress exports)")
+                           "(known: Disqus, WordPress, Remark42 and Isso JSON exports)")
     return "page"
+
+
+def site_base(site: Site) -> str:
+    """Where a site's page paths live: its first origin, else https:// and its first domain."""
+    if site.origins:
+        return site.origins[0]
+    return f"https://{site.domains[0]}" if site.domains else ""
 
 
 class Command(BaseCommand):
@@ -53,6 +66,13 @@ class Command(BaseCommand):
                         records = read_disqus(stream)
                     else:
                         records = read_wxr(stream, tz=target.tzinfo)
+                    report = load_records(target, records)
+            elif format in ("remark42", "isso-json"):
+                with path.open(encoding="utf-8") as stream:
+                    if format == "remark42":
+                        records = read_remark42(stream)
+                    else:
+                        records = read_isso_json(stream, base=site_base(target))
                     report = load_records(target, records)
             else:
                 text = path.read_text(encoding="utf-8")

@@ -1,0 +1,52 @@
+"""Remark42 backups and Isso's generic JSON, on the real files from those projects' tests."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from rostra.articles.models import Article
+from rostra.discussion.models import Comment
+from rostra.porting.jsonformats import read_remark42
+from rostra.porting.records import SourceError
+from tests.conftest import SHARED
+
+FIXTURES = SHARED / "fixtures"
+pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="shared fixtures are not beside this checkout")
+
+
+def test_remark42_backup_keeps_pages_parents_and_html(site, capsys):
+    call_command("import", str(FIXTURES / "remark42/remark42-backup-v1.jsonl"), site=site.slug)
+    assert "(remark42)" in capsys.readouterr().out
+    assert set(Article.objects.values_list("url", flat=True)) == {"https://radio-t.com/",
+                                                                   "https://radio-t.com/2"}
+    first = Comment.objects.get(source_id="efbc17f177ee1a1c0ee6e1e025749966ec071adc")
+    assert first.author_name == "user name"
+    assert first.body_html == 'some text, <a href="http://radio-t.com" rel="nofollow ugc noopener">link</a>'
+    orphan = Comment.objects.get(source_id="f863bd79-fec6-4a75-b308-61fe5dd02aa1")
+    assert orphan.parent.is_placeholder  # its parent "1234" is not in the backup
+    call_command("import", str(FIXTURES / "remark42/remark42-backup-v1.jsonl"), site=site.slug)
+    assert "comments: 0 imported, 2 already here" in capsys.readouterr().out
+
+
+def test_isso_generic_json_becomes_threads_on_the_sites_address(make_site, capsys):
+    site = make_site(slug="blog", domains=["blog.example.org"])
+    call_command("import", str(FIXTURES / "isso/generic.json"), site=site.slug)
+    assert "(isso-json)" in capsys.readouterr().out
+    urls = sorted(Article.objects.values_list("url", flat=True))
+    assert urls == ["https://blog.example.org/posts/0001/", "https://blog.example.org/posts/0007/"]
+    comment = Comment.objects.get(author_name="Richard Crinshaw")
+    assert comment.body_html == "<p>Ja-make-a me crazzy mon :)</p>" and comment.created.year == 2005
+
+
+def test_a_line_that_is_not_json_names_its_number():
+    backup = io.StringIO('{"version":1,"users":[],"posts":[]}\n{"id": "a", "locator": {"url": "u"}}\n{oops\n')
+    with pytest.raises(SourceError, match="line 3: this line is not JSON"):
+        list(read_remark42(backup))
+
+
+def test_unknown_json_is_refused_by_name(site, tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"something": "else"}')
+    with pytest.raises(CommandError, match="cannot import yet"):
+        call_command("import", str(path), site=site.slug)
