@@ -95,3 +95,46 @@ def _time(value) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+COMMENTO_STATES = {"approved": "visible", "unapproved": "pending", "flagged": "pending"}
+
+
+def read_commento(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord]:
+    """A Commento / Commento++ export: `comments` (with `domain` and page `url`) and `commenters`.
+
+    Read whole (the commenters, which name the authors, come after the comments in the file).
+    """
+    try:
+        export = json.load(stream)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"the file is not JSON ({exc.msg})", line=exc.lineno) from None
+    if not isinstance(export, dict) or not isinstance(export.get("comments"), list):
+        raise SourceError("expected a Commento export (an object with a list of comments)", line=1)
+    people = {
+        person.get("commenterHex"): person
+        for person in export.get("commenters") or [] if isinstance(person, dict)
+    }
+    seen: set[str] = set()
+    for position, comment in enumerate(export["comments"], start=1):
+        if not isinstance(comment, dict) or not comment.get("commentHex"):
+            raise SourceError(f"comment {position} has no commentHex")
+        url = f"https://{comment.get('domain', '')}{comment.get('url', '')}"
+        if url not in seen:
+            seen.add(url)
+            yield _article("commento", url)
+        person = people.get(comment.get("commenterHex")) or {}
+        parent = comment.get("parentHex")
+        state = COMMENTO_STATES.get(comment.get("state"), "pending")
+        yield CommentRecord(
+            source_id=str(comment["commentHex"]),
+            parent_source_id=str(parent) if parent and parent != "root" else None,
+            article_source_id=url,
+            author_name=str(person.get("name") or "Anonymous"),
+            author_email=str(person.get("email") or ""),
+            author_website=str(person.get("link") or ""),
+            body=str(comment.get("markdown") or ""),
+            body_format="markdown",
+            created=_time(comment.get("creationDate")),
+            state="deleted" if comment.get("deleted") else state,
+        )

@@ -50,3 +50,23 @@ def test_unknown_json_is_refused_by_name(site, tmp_path):
     path.write_text('{"something": "else"}')
     with pytest.raises(CommandError, match="cannot import yet"):
         call_command("import", str(path), site=site.slug)
+
+
+@pytest.mark.parametrize(("name", "count"), [("remark42/commento.json", 3),
+                                             ("remark42/commento-api-import.json", 7)])
+def test_commento_exports_keep_every_comment_author_and_parent(site, name, count, capsys):
+    import json
+
+    export = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    assert len(export["comments"]) == count
+    call_command("import", str(FIXTURES / name), site=site.slug)
+    assert "(commento)" in capsys.readouterr().out
+    assert Comment.objects.filter(is_placeholder=False).count() == count
+    names = {p["commenterHex"]: p["name"] for p in export["commenters"]}
+    for source in export["comments"]:
+        stored = Comment.objects.get(source_id=source["commentHex"])
+        assert stored.author_name == names.get(source["commenterHex"], "Anonymous")
+        if source["parentHex"] != "root":
+            assert stored.parent.source_id == source["parentHex"] or stored.parent.is_placeholder
+    call_command("import", str(FIXTURES / name), site=site.slug)
+    assert f"comments: 0 imported, {count} already here" in capsys.readouterr().out

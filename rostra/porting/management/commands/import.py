@@ -5,14 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rostra.porting.disqus import read_disqus
-from rostra.porting.jsonformats import read_isso_json, read_remark42
+from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
 from rostra.porting.load import load_records, load_thread
 from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
 from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json")
+FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "commento")
 
 
 def sniff(path: Path) -> str:
@@ -28,9 +28,11 @@ def sniff(path: Path) -> str:
         return "remark42"
     if head.startswith(b"[") and b'"comments"' in head:
         return "isso-json"
+    if head.startswith(b"{") and b'"commentHex"' in head:
+        return "commento"
     if head.startswith((b"<", b"{", b"[")):
         raise CommandError(f"{path.name}: an XML file this version cannot import yet "
-                           "(known: Disqus, WordPress, Remark42 and Isso JSON exports)")
+                           "(known: Disqus, WordPress, Remark42, Commento and Isso JSON exports)")
     return "page"
 
 
@@ -67,10 +69,12 @@ class Command(BaseCommand):
                     else:
                         records = read_wxr(stream, tz=target.tzinfo)
                     report = load_records(target, records)
-            elif format in ("remark42", "isso-json"):
+            elif format in ("remark42", "isso-json", "commento"):
                 with path.open(encoding="utf-8") as stream:
                     if format == "remark42":
                         records = read_remark42(stream)
+                    elif format == "commento":
+                        records = read_commento(stream)
                     else:
                         records = read_isso_json(stream, base=site_base(target))
                     report = load_records(target, records)
