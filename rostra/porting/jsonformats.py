@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from django.utils.text import slugify
 
-from rostra.porting.records import ArticleRecord, CommentRecord, SourceError
+from rostra.porting.records import ArticleRecord, CommentRecord, SkippedRecord, SourceError
 
 
 def _article(source: str, url: str, title: str = "") -> ArticleRecord:
@@ -21,7 +21,7 @@ def _article(source: str, url: str, title: str = "") -> ArticleRecord:
                          title=title[:300], url=url)
 
 
-def read_remark42(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord]:
+def read_remark42(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord | SkippedRecord]:
     """A Remark42 backup: a metadata line, then one comment object per line (streamed)."""
     seen: set[str] = set()
     for number, line in enumerate(stream, start=1):
@@ -31,15 +31,18 @@ def read_remark42(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SourceError(f"this line is not JSON ({exc.msg})", line=number) from None
+            yield SkippedRecord(f"line {number}: this line is not JSON ({exc.msg})")
+            continue
         if not isinstance(item, dict):
-            raise SourceError("expected a JSON object on this line", line=number)
+            yield SkippedRecord(f"line {number}: expected a JSON object")
+            continue
         if number == 1 and "version" in item and "id" not in item:
             continue  # the backup's metadata: users and posts
         locator = item.get("locator") or {}
-        url = str(locator.get("url") or "")
+        url = str(locator.get("url") or "") if isinstance(locator, dict) else ""
         if not url or not item.get("id"):
-            raise SourceError("a comment needs an id and a locator.url", line=number)
+            yield SkippedRecord(f"line {number}: a comment needs an id and a locator.url")
+            continue
         if url not in seen:
             seen.add(url)
             yield _article("remark42", url)
@@ -70,7 +73,8 @@ def read_isso_json(stream: TextIO, *, base: str) -> Iterator[ArticleRecord | Com
         raise SourceError("expected a list of threads", line=1)
     for position, thread in enumerate(threads, start=1):
         if not isinstance(thread, dict) or "id" not in thread:
-            raise SourceError(f"thread {position} has no id")
+            yield SkippedRecord(f"thread {position}: it has no id")
+            continue
         url = urljoin(base, str(thread["id"])) if base else str(thread["id"])
         yield _article("isso-json", url, str(thread.get("title") or ""))
         for comment in thread.get("comments") or []:
@@ -118,7 +122,8 @@ def read_commento(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord]:
     seen: set[str] = set()
     for position, comment in enumerate(export["comments"], start=1):
         if not isinstance(comment, dict) or not comment.get("commentHex"):
-            raise SourceError(f"comment {position} has no commentHex")
+            yield SkippedRecord(f"comment {position}: it has no commentHex")
+            continue
         url = f"https://{comment.get('domain', '')}{comment.get('url', '')}"
         if url not in seen:
             seen.add(url)

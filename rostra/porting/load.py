@@ -17,7 +17,7 @@ from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
 from rostra.discussion.models import Comment
-from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord
+from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord, SourceError
 from rostra.sites.models import Site
 
 
@@ -135,23 +135,38 @@ def _at(record: CommentRecord) -> str:
 
 def load_records(
     site: Site, records: Iterable[ArticleRecord | CommentRecord | SkippedRecord],
-    report: ImportReport | None = None,
+    report: ImportReport | None = None, *, on_error: str = "skip", dry_run: bool = False,
 ) -> ImportReport:
-    """Store articles and comments in one transaction (see the module's docstring)."""
+    """Store articles and comments in one transaction (see the module's docstring).
+
+    `on_error="skip"`: a record the source could not give (a bad line) is skipped and reported, and
+    a source that breaks off keeps what was read before the break (`report.broken_at` says where).
+    `on_error="stop"`: either raises SourceError and nothing is stored. `dry_run` does all the work
+    and reports it, then rolls it back.
+    """
     report = report or ImportReport()
     loader = _Loader(site, report)
     with transaction.atomic():
-        for record in records:
-            if isinstance(record, ArticleRecord):
-                loader.article(record)
-            elif isinstance(record, SkippedRecord):
-                if record.by_design:
-                    report.skipped_by_design += 1
+        try:
+            for record in records:
+                if isinstance(record, ArticleRecord):
+                    loader.article(record)
+                elif isinstance(record, SkippedRecord):
+                    if record.by_design:
+                        report.skipped_by_design += 1
+                    elif on_error == "stop":
+                        raise SourceError(record.what)
+                    else:
+                        report.skipped.append(record.what)
                 else:
-                    report.skipped.append(record.what)
-            else:
-                loader.comment(record)
+                    loader.comment(record)
+        except SourceError as broken:
+            if on_error == "stop":
+                raise
+            report.broken_at = str(broken)
         loader.finish()
+        if dry_run:
+            transaction.set_rollback(True)
     return report
 
 

@@ -54,6 +54,7 @@ class ImportReport:
     placeholders_created: int = 0
     skipped: list[str] = field(default_factory=list)  # "where: why", one per record left out
     skipped_by_design: int = 0  # pingbacks, trackbacks: not comments
+    broken_at: str = ""  # where a source that could not be read to its end broke off
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -71,6 +72,9 @@ class ImportReport:
         if self.skipped_by_design:
             parts.append(f"not comments (pingbacks, trackbacks): {self.skipped_by_design}")
         details = [*self.notes, *(f"skipped {why}" for why in self.skipped)]
+        if self.broken_at:
+            details.append(f"the file could not be read to its end: {self.broken_at}; "
+                           "what came before was imported")
         return "; ".join(parts) + "".join(f"\n  {line}" for line in details)
 
 

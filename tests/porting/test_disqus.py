@@ -86,15 +86,28 @@ def test_broken_xml_names_its_line_and_imports_nothing(site, tmp_path):
     path = tmp_path / "cut.xml"
     path.write_bytes((FIXTURES / "isso/disqus.xml").read_bytes()[:1500])
     with pytest.raises(CommandError, match=r"line \d+: the XML is not well-formed.*Nothing was imported"):
-        call_command("import", str(path), format="disqus", site=site.slug)
+        call_command("import", str(path), format="disqus", site=site.slug, on_error="stop")
     assert not Comment.objects.exists() and not Article.objects.exists()
 
 
 @pytest.mark.parametrize("name", BROKEN)
-def test_export_that_breaks_off_is_refused_with_its_line(site, name):
+def test_export_that_breaks_off_imports_nothing_when_told_to_stop(site, name):
     with pytest.raises(CommandError, match=r"line 147: the XML is not well-formed.*Nothing was imported"):
-        call_command("import", str(FIXTURES / name), site=site.slug)
+        call_command("import", str(FIXTURES / name), site=site.slug, on_error="stop")
     assert not Comment.objects.exists() and not Article.objects.exists()
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_export_that_breaks_off_keeps_what_came_before_and_fails(site, name, capsys):
+    with pytest.raises(CommandError, match=r"could not be read to its end \(line 147"):
+        call_command("import", str(FIXTURES / name), site=site.slug)
+    out = capsys.readouterr().out
+    assert "what came before was imported" in out
+    skipped = int(m.group(1)) if (m := re.search(r"skipped: (\d+)", out)) else 0
+    before_the_break = "\n".join((FIXTURES / name).read_text(encoding="utf-8").splitlines()[:146])
+    complete_posts = before_the_break.count("</post>")
+    assert complete_posts == 5 and skipped == 1  # one post of the file has no dsq:id
+    assert Comment.objects.filter(is_placeholder=False).count() == complete_posts - skipped
 
 
 def test_reader_refuses_xml_that_is_not_a_disqus_export():

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from rostra.articles.models import Article
 from rostra.discussion.models import Comment
 from rostra.porting.jsonformats import read_remark42
+from rostra.porting.load import load_records
 from rostra.porting.records import SourceError
 from tests.conftest import SHARED
 
@@ -39,10 +40,23 @@ def test_isso_generic_json_becomes_threads_on_the_sites_address(make_site, capsy
     assert comment.body_html == "<p>Ja-make-a me crazzy mon :)</p>" and comment.created.year == 2005
 
 
-def test_a_line_that_is_not_json_names_its_number():
-    backup = io.StringIO('{"version":1,"users":[],"posts":[]}\n{"id": "a", "locator": {"url": "u"}}\n{oops\n')
+BACKUP = ('{"version":1,"users":[],"posts":[]}\n'
+          '{"id": "a", "locator": {"url": "https://news.example.org/p"}, "text": "kept"}\n'
+          '{oops\n'
+          '{"id": "b", "locator": {"url": "https://news.example.org/p"}, "text": "kept too"}\n')
+
+
+def test_a_bad_line_is_skipped_with_its_number(site):
+    report = load_records(site, read_remark42(io.StringIO(BACKUP)))
+    assert report.skipped == ["line 3: this line is not JSON (Expecting property name enclosed in "
+                              "double quotes)"]
+    assert sorted(Comment.objects.values_list("source_id", flat=True)) == ["a", "b"]
+
+
+def test_a_bad_line_stops_everything_when_told_to(site):
     with pytest.raises(SourceError, match="line 3: this line is not JSON"):
-        list(read_remark42(backup))
+        load_records(site, read_remark42(io.StringIO(BACKUP)), on_error="stop")
+    assert not Comment.objects.exists() and not Article.objects.exists()
 
 
 def test_unknown_json_is_refused_by_name(site, tmp_path):

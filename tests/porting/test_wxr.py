@@ -69,5 +69,12 @@ def test_deep_reply_chains_keep_their_depth(site):
 @pytest.mark.parametrize(("name", "line"), BROKEN.items())
 def test_broken_exports_name_their_line_and_import_nothing(site, name, line):
     with pytest.raises(CommandError, match=rf"line {line}: the XML is not well-formed.*Nothing was imported"):
-        call_command("import", str(FIXTURES / name), format="wxr", site=site.slug)
+        call_command("import", str(FIXTURES / name), format="wxr", site=site.slug, on_error="stop")
+    assert not Comment.objects.exists() and not Article.objects.exists()
+
+
+def test_dry_run_reports_and_writes_nothing(site, capsys):
+    call_command("import", str(FIXTURES / "isso/wordpress.xml"), site=site.slug, dry_run=True)
+    out = capsys.readouterr().out
+    assert out.startswith("dry run, nothing written:") and "comments: 8 imported" in out
     assert not Comment.objects.exists() and not Article.objects.exists()

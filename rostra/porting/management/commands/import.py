@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rostra.porting.disqus import read_disqus
 from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
-from rostra.porting.load import load_records, load_thread
+from rostra.porting.load import load_records
 from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
 from rostra.porting.wxr import read_wxr
@@ -51,8 +51,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="auto",
                             help="What the file is (default: recognise it from its content).")
         parser.add_argument("--site", default="demo", help="Slug of the site (default: demo).")
+        parser.add_argument(
+            "--on-error", choices=("skip", "stop"), default="skip",
+            help="skip (default): leave out a bad record and say so; a file that breaks off keeps "
+                 "what came before (and the command fails). stop: the first problem imports nothing.",
+        )
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Read and check everything, report, and write nothing.")
 
-    def handle(self, *args, file, format, site, **options):
+    def handle(self, *args, file, format, site, on_error, dry_run, **options):
+        load = {"on_error": on_error, "dry_run": dry_run}
         target = Site.objects.filter(slug=site).first()
         if target is None:
             raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
@@ -68,7 +76,7 @@ class Command(BaseCommand):
                         records = read_disqus(stream)
                     else:
                         records = read_wxr(stream, tz=target.tzinfo)
-                    report = load_records(target, records)
+                    report = load_records(target, records, **load)
             elif format in ("remark42", "isso-json", "commento"):
                 with path.open(encoding="utf-8") as stream:
                     if format == "remark42":
@@ -77,13 +85,17 @@ class Command(BaseCommand):
                         records = read_commento(stream)
                     else:
                         records = read_isso_json(stream, base=site_base(target))
-                    report = load_records(target, records)
+                    report = load_records(target, records, **load)
             else:
                 text = path.read_text(encoding="utf-8")
                 article, comments = read_page(text, tz=target.tzinfo)
-                report = load_thread(target, article, comments)
+                report = load_records(target, [article, *comments], dry_run=dry_run, on_error="stop")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{file}: cannot be read ({exc})") from None
         except SourceError as exc:
             raise CommandError(f"{file}: {exc}. Nothing was imported.") from None
-        self.stdout.write(f"{path.name} ({format}) → site {target.slug!r}: {report.summary()}")
+        prefix = "dry run, nothing written: " if dry_run else ""
+        self.stdout.write(f"{prefix}{path.name} ({format}) → site {target.slug!r}: {report.summary()}")
+        if report.broken_at:
+            raise CommandError(f"{path.name} could not be read to its end ({report.broken_at}); "
+                               "what came before it was imported.")
