@@ -74,6 +74,16 @@ def post_without_js(page: Page, *, name: str, body: str) -> int:
     return anchored_id(page.url)
 
 
+def post_inline(page: Page, *, name: str, body: str) -> int:
+    """Post a top-level comment with htmx on the article page the reader is on; its id."""
+    form = page.locator("#comment-form")
+    fill_comment_form(form, name=name, body=body)
+    form.get_by_role("button", name="Post comment").click()
+    posted = page.locator("#comment-list > article.comment", has_text=body)
+    expect(posted).to_have_count(1)
+    return int(posted.get_attribute("id").removeprefix("c"))
+
+
 def reply_without_js(page: Page, parent_id: int, *, name: str, body: str) -> int:
     """Reply through the reply page the "Reply" link leads to without JavaScript; returns its id."""
     page.goto(ARTICLE)

@@ -12,8 +12,8 @@ from tests.browser.reader import (
     comment,
     comment_count,
     comment_main,
-    fill_comment_form,
     mark_page,
+    post_inline,
     post_over_http,
     post_without_js,
     reply_without_js,
@@ -49,12 +49,7 @@ def test_author_without_javascript_edits_their_comment_within_the_window(nojs_pa
 def test_author_with_javascript_edits_their_comment_in_place(page):
     page.goto(ARTICLE)
     body = unique("Posted, then edited in place.")
-    form = page.locator("#comment-form")
-    fill_comment_form(form, name="Inline Editor", body=body)
-    form.get_by_role("button", name="Post comment").click()
-    posted = page.locator("#comment-list > article.comment", has_text=body)
-    expect(posted).to_have_count(1)
-    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+    comment_id = post_inline(page, name="Inline Editor", body=body)
     mark_page(page)
     fixed = unique("Better words, edited in place.")
 
@@ -186,12 +181,7 @@ def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_read
     author = new_reader(javascript=True).new_page()
     author.goto(ARTICLE)
     body = unique("I will take this back.")
-    form = author.locator("#comment-form")
-    fill_comment_form(form, name="Regretful", body=body)
-    form.get_by_role("button", name="Post comment").click()
-    posted = author.locator("#comment-list > article.comment", has_text=body)
-    expect(posted).to_have_count(1)
-    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+    comment_id = post_inline(author, name="Regretful", body=body)
 
     replier = new_reader(javascript=False).new_page()
     reply_body = unique("A reply that outlives its parent.")
@@ -224,12 +214,7 @@ def test_author_deletes_their_comment_and_its_reply_stays_under_deleted(new_read
 def test_author_who_voted_on_their_comment_still_sees_the_vote_pressed_after_editing_inline(page):
     page.goto(ARTICLE)
     body = unique("Worth a vote, then an edit.")
-    form = page.locator("#comment-form")
-    fill_comment_form(form, name="Self Voter", body=body)
-    form.get_by_role("button", name="Post comment").click()
-    posted = page.locator("#comment-list > article.comment", has_text=body)
-    expect(posted).to_have_count(1)
-    comment_id = int(posted.get_attribute("id").removeprefix("c"))
+    comment_id = post_inline(page, name="Self Voter", body=body)
     up = page.locator(f"#votes-c{comment_id}").get_by_role("button", name="Vote up")
     up.click()
     expect(up).to_have_attribute("aria-pressed", "true")
