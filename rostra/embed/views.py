@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from rostra.articles.external import find_thread, get_or_create_thread
 from rostra.core.errors import Refused
+from rostra.core.http import conditional_response
 from rostra.discussion.models import Comment
 from rostra.discussion.queries import (
     access_comment,
@@ -44,12 +45,8 @@ def _stylesheet() -> tuple[bytes, str]:
 
 
 def _static_response(request, body: bytes, etag: str, content_type: str) -> HttpResponse:
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
+    response = conditional_response(request, etag, lambda: body, content_type=content_type,
+                                    cache_control="public, max-age=300")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -86,14 +83,10 @@ def _site(request) -> Site:
 
 def _fragment(request, template, context, *, etag_parts) -> HttpResponse:
     tag = hashlib.sha1("|".join(map(str, etag_parts)).encode()).hexdigest()[:16]
-    etag = f'"e{tag}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(render_to_string(template, context, request=request))
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    return response
+    return conditional_response(
+        request, f'"e{tag}"', lambda: render_to_string(template, context, request=request),
+        content_type="text/html; charset=utf-8", cache_control="no-cache",
+    )
 
 
 def _embed_context(request, site, url, thread) -> dict:

@@ -14,6 +14,7 @@ from tests.browser.reader import (
     comment_main,
     fill_comment_form,
     mark_page,
+    post_inline,
     post_without_js,
     top_level_ids,
     unique,
@@ -99,13 +100,9 @@ def test_reader_with_javascript_posts_a_comment_without_reloading_the_page(page)
     mark_page(page)
     count = comment_count(page)
     body = unique("Posted inline with htmx.")
-    form = page.locator("#comment-form")
+    comment_id = post_inline(page, name="Inline Reader", body=body)
 
-    fill_comment_form(form, name="Inline Reader", body=body)
-    form.get_by_role("button", name="Post comment").click()
-
-    new = page.locator("#comment-list > article.comment", has_text=body)
-    expect(new).to_have_count(1)
+    new = page.locator(f"#comment-list > #c{comment_id}")
     expect(new.locator(".comment-meta .author")).to_have_text("Inline Reader")
     expect(page.locator("#comment-count")).to_have_text(f"{count + 1} comments")
     expect(page.locator("#comment-form [name=body]")).to_have_value("")
@@ -113,7 +110,6 @@ def test_reader_with_javascript_posts_a_comment_without_reloading_the_page(page)
     assert_not_reloaded(page)
 
     # The new comment is a real one: it survives a reload, at its permalink.
-    comment_id = int(new.get_attribute("id").removeprefix("c"))
     page.goto(f"/c/{comment_id}")
     expect(comment_main(page, comment_id).locator(".comment-body")).to_have_text(body)
 
@@ -211,11 +207,5 @@ def test_comment_posted_inline_while_newest_first_appears_at_the_top(page):
     page.locator("nav.sort").get_by_role("link", name="Newest").click()
     expect(page.locator("nav.sort [aria-current=true]")).to_have_text("Newest")
     body = unique("Newest of all.")
-    form = page.locator("#comment-form")
-    fill_comment_form(form, name="Latecomer", body=body)
-    form.get_by_role("button", name="Post comment").click()
-
-    new = page.locator("#comment-list > article.comment", has_text=body)
-    expect(new).to_have_count(1)
-    comment_id = int(new.get_attribute("id").removeprefix("c"))
+    comment_id = post_inline(page, name="Latecomer", body=body)
     assert top_level_ids(page)[0] == comment_id

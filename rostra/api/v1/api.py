@@ -23,6 +23,7 @@ from rostra.articles.external import find_thread, get_or_create_thread, normalis
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
+from rostra.core.http import conditional_response
 from rostra.core.markup import render_markdown
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm, EditForm
@@ -167,24 +168,18 @@ def decode_cursor(cursor: str, sort: str) -> list:
     return key
 
 
-def not_modified(request, etag: str) -> bool:
-    tags = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
-    return etag in tags or f"W/{etag}" in tags or "*" in tags
-
-
 def cached_json(request, etag: str, cache_key: str, build) -> HttpResponse:
     """A read answered from the thread-versioned cache, with ETag and 304 for a matching validator."""
-    if not_modified(request, etag):
-        response = HttpResponse(status=304)
-    else:
-        body = cache.get(cache_key)
-        if body is None:
-            body = json.dumps(build())
-            cache.set(cache_key, body, 300)
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, no-cache"
-    return response
+
+    def body() -> str:
+        text = cache.get(cache_key)
+        if text is None:
+            text = json.dumps(build())
+            cache.set(cache_key, text, 300)
+        return text
+
+    return conditional_response(request, etag, body, content_type="application/json",
+                                cache_control="public, no-cache")
 
 
 def editor_token(request) -> str | None:
