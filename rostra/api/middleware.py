@@ -1,8 +1,11 @@
-"""The edge of the cross-origin surface (/api/ and /embed/): CORS for allowed origins, size and type limits.
+"""The edge of the cross-origin surface (/api/, /embed/, /isso/): CORS for allowed origins, size and type
+limits.
 
 Browsers get CORS answers only for origins some site allows; the API itself then refuses writes whose
 Origin is not one of the target site's (CORS alone is not a guard). Writes must be JSON, which a
-cross-site HTML form cannot send, and bodies over the limit are refused before they are read.
+cross-site HTML form cannot send, and bodies over the limit are refused before they are read. The
+Isso-compatible API answers a body of another type itself (403, as Isso does) and exposes the
+X-Set-Cookie header its client copies into the page's cookies.
 """
 
 from django.http import HttpResponse
@@ -10,11 +13,13 @@ from django.http import HttpResponse
 from rostra.api.problems import problem
 from rostra.sites.origins import allowed_origins, request_origin
 
-PREFIXES = ("/api/", "/embed/")
+PREFIXES = ("/api/", "/embed/", "/isso/")
+ISSO_PREFIX = "/isso/"
 MAX_REQUEST_BYTES = 256 * 1024
-ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
+ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Rostra-Reader"
 EXPOSED_HEADERS = "ETag, Date"
+ISSO_EXPOSED_HEADERS = "X-Set-Cookie, Date"
 
 
 class CrossOriginMiddleware:
@@ -34,7 +39,9 @@ class CrossOriginMiddleware:
         if cors_origin:
             response["Access-Control-Allow-Origin"] = cors_origin
             response["Access-Control-Allow-Credentials"] = "true"
-            response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+            response["Access-Control-Expose-Headers"] = (
+                ISSO_EXPOSED_HEADERS if request.path.startswith(ISSO_PREFIX) else EXPOSED_HEADERS
+            )
         vary = response.get("Vary")
         response["Vary"] = f"{vary}, Origin" if vary else "Origin"
         return response
@@ -77,6 +84,6 @@ class CrossOriginMiddleware:
         if length > MAX_REQUEST_BYTES:
             return problem(413, f"Requests are limited to {MAX_REQUEST_BYTES // 1024} KiB.")
         content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
+        if content_type != "application/json" and not request.path.startswith(ISSO_PREFIX):
             return problem(415, "Send the request body as JSON (Content-Type: application/json).")
         return None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api_v1.urls),
+    path("isso/", include("rostra.api.isso.urls")),
     path("", include("rostra.embed.urls")),
     path("", include("rostra.discussion.urls")),
     path("", include("rostra.articles.urls")),

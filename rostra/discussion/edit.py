@@ -9,8 +9,10 @@ from rostra.discussion.create import bump_thread, counts_as_comment
 from rostra.discussion.models import Comment
 
 
-def edit_comment(comment: Comment, *, body: str, by_moderator: bool = False) -> bool:
-    """Replace the comment's body (rendered again, once, here). Returns False when nothing changed.
+def edit_comment(comment: Comment, *, body: str, by_moderator: bool = False,
+                 author_name: str | None = None, author_website: str | None = None) -> bool:
+    """Replace the comment's body (rendered again, once, here) and, when given, its author's name and
+    website. Returns False when nothing changed.
 
     Authors edit visible comments only; moderators (`by_moderator`) may edit any.
     """
@@ -18,12 +20,19 @@ def edit_comment(comment: Comment, *, body: str, by_moderator: bool = False) -> 
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.state != Comment.State.VISIBLE and not by_moderator:
             raise Refused("This comment can no longer be edited.", status=409)
-        if body == comment.body_source:
+        changed = []
+        if body != comment.body_source:
+            comment.body_source = body
+            comment.body_html = render(body, comment.body_format)
+            changed += ["body_source", "body_html"]
+        for name, value in (("author_name", author_name), ("author_website", author_website)):
+            if value is not None and value != getattr(comment, name):
+                setattr(comment, name, value)
+                changed.append(name)
+        if not changed:
             return False
-        comment.body_source = body
-        comment.body_html = render(body, comment.body_format)
         comment.edited = timezone.now()
-        comment.save(update_fields=["body_source", "body_html", "edited"])
+        comment.save(update_fields=[*changed, "edited"])
         bump_thread(comment.thread_id)
     return True
 

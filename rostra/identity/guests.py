@@ -26,10 +26,18 @@ def edit_cookie_name(comment_id: int) -> str:
     return f"{EDIT_COOKIE_PREFIX}{comment_id}"
 
 
-def make_edit_token(comment: Comment) -> str:
-    return signing.dumps(
-        {"c": comment.pk, "t": comment.created.timestamp()}, salt=EDIT_SALT, compress=False
-    )
+def text_digest(comment: Comment) -> str:
+    return hashlib.sha1(comment.body_source.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def make_edit_token(comment: Comment, *, bound_to_text: bool = False) -> str:
+    """A token for editing `comment`. One `bound_to_text` stops working once the text changes (Isso's
+    rule: a token that outlives a moderator's edit must not undo it); the holder gets a new one with
+    each edit they make."""
+    claims = {"c": comment.pk, "t": comment.created.timestamp()}
+    if bound_to_text:
+        claims["h"] = text_digest(comment)
+    return signing.dumps(claims, salt=EDIT_SALT, compress=False)
 
 
 def read_edit_token(token: str) -> dict | None:
@@ -50,6 +58,7 @@ def token_grants(token: str | None, comment: Comment) -> bool:
         and claims["c"] == comment.pk
         and comment.created is not None
         and claims.get("t") == comment.created.timestamp()
+        and claims.get("h", None) in (None, text_digest(comment))
     )
 
 

@@ -1,0 +1,125 @@
+"""Reads of a thread in Isso's two-level shape. A fixed number of queries whatever the thread's size.
+
+Shown here: visible comments (mode 1), and top-level comments that are gone (deleted, removed,
+placeholders of an import) but still have visible replies under them (mode 4). A reply at any depth
+is listed under its top-level ancestor; replies that are gone are left out (in two levels nothing
+hangs under them). Comments awaiting moderation are not listed, as in Isso.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+
+from rostra.api.isso.present import isso_comment
+from rostra.articles.models import Article
+from rostra.discussion.models import Comment
+
+TOP_ORDER = {
+    "oldest": ("created", "id"),
+    "newest": ("-created", "-id"),
+    "upvotes": ("-score", "created", "id"),
+}
+REPLY_ORDER = ("created", "id")
+
+
+def live_comments():
+    return Comment.objects.filter(state=Comment.State.VISIBLE, is_placeholder=False)
+
+
+def listed_top_level(thread: Article):
+    """Top-level comments that are listed: visible, or gone with visible replies (mode 4)."""
+    live_reply = live_comments().filter(root_id=OuterRef("pk"), depth__gt=0)
+    return (
+        Comment.objects.filter(thread=thread, depth=0)
+        .annotate(live_reply=Exists(live_reply))
+        .filter(Q(state=Comment.State.VISIBLE, is_placeholder=False) | Q(live_reply=True))
+    )
+
+
+def listed_replies(thread: Article):
+    return live_comments().filter(thread=thread, depth__gt=0)
+
+
+@dataclass(frozen=True)
+class FetchQuery:
+    """Isso's GET / parameters, checked."""
+
+    parent: int | None = None
+    limit: int | None = None
+    nested_limit: int | None = None
+    offset: int = 0
+    after: float = 0.0
+    sort: str = "oldest"
+    plain: bool = False
+
+
+def _after(queryset, after: float):
+    if not after:
+        return queryset
+    from datetime import UTC, datetime
+
+    return queryset.filter(created__gt=datetime.fromtimestamp(after, tz=UTC))
+
+
+def _window(queryset, offset: int, limit: int | None):
+    """Isso's LIMIT: an offset counts only together with a limit."""
+    if limit is None:
+        return queryset
+    return queryset[offset : offset + limit] if offset else queryset[:limit]
+
+
+def fetch_thread(thread: Article | None, query: FetchQuery) -> dict:
+    """The body of Isso's GET /: `replies` with their own `replies`, and the reply arithmetic."""
+    if thread is None:
+        counts = {}
+    else:
+        counts = {None: listed_top_level(thread).count()}
+        counts.update(
+            listed_replies(thread).values_list("root_id").annotate(n=Count("id")).values_list("root_id", "n")
+        )
+    if query.parent is not None:
+        root_list = _replies_of_one(thread, query) if thread is not None else []
+    elif thread is None or query.limit == 0:
+        root_list = []
+    else:
+        tops = _after(listed_top_level(thread), query.after).order_by(*TOP_ORDER[query.sort])
+        root_list = list(_window(tops, query.offset, query.limit))
+    root_id = query.parent
+    total = sum(counts.values()) if root_id is None else counts.get(root_id, 0)
+    body = {
+        "id": root_id,
+        "total_replies": total,
+        "hidden_replies": counts.get(root_id, 0) - len(root_list) - query.offset,
+        "replies": [isso_comment(c, plain=query.plain) for c in root_list],
+    }
+    if root_id is None and root_list:
+        nested = _replies_of_many(thread, [c.pk for c in root_list], query)
+        for item in body["replies"]:
+            total_replies = counts.get(item["id"], 0)
+            replies = nested.get(item["id"], [])
+            item["total_replies"] = total_replies
+            item["hidden_replies"] = total_replies - len(replies)
+            item["replies"] = [isso_comment(c, plain=query.plain) for c in replies]
+    return body
+
+
+def _replies_of_one(thread: Article, query: FetchQuery) -> list[Comment]:
+    replies = _after(listed_replies(thread).filter(root_id=query.parent), query.after)
+    return list(_window(replies.order_by(*REPLY_ORDER), query.offset, query.limit))
+
+
+def _replies_of_many(thread: Article, root_ids: list[int], query: FetchQuery) -> dict[int, list]:
+    """Replies of each top-level comment in one query, cut at `nested_limit` per comment."""
+    if query.nested_limit == 0:
+        return {}
+    replies = _after(listed_replies(thread).filter(root_id__in=root_ids), query.after)
+    if query.nested_limit is not None:
+        replies = replies.annotate(
+            rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=[F("created"), F("id")])
+        ).filter(rank__lte=query.nested_limit)
+    grouped: dict[int, list] = {}
+    for reply in replies.order_by(*REPLY_ORDER):
+        grouped.setdefault(reply.root_id, []).append(reply)
+    return grouped
+
