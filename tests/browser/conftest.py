@@ -270,6 +270,7 @@ class HostPages:
     allowed: str
     refused: str
     page_url: str  # the URL the embedded discussion belongs to (on the allowed origin)
+    root: Path  # the folder both origins serve: a test may write its own pages into it
 
 
 HOST_PAGE = """<!doctype html>
@@ -323,7 +324,7 @@ def host_pages(tmp_path_factory, host_origins, rostra_server) -> HostPages:
                         pytest.fail(f"the host page server on {origin} did not start", pytrace=False)
                     time.sleep(0.1)
         yield HostPages(allowed=host_origins["allowed"], refused=host_origins["refused"],
-                        page_url=page_url)
+                        page_url=page_url, root=root)
     finally:
         for process in processes:
             _stop(process)

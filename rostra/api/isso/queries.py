@@ -111,13 +111,15 @@ def _replies_of_one(thread: Article, query: FetchQuery) -> list[Comment]:
 
 def _replies_of_many(thread: Article, root_ids: list[int], query: FetchQuery) -> dict[int, list]:
     """Replies of each top-level comment in one query, cut at `nested_limit` per comment."""
-    if query.nested_limit == 0:
+    # Without a nested_limit, Isso cuts replies at the top-level `limit` (but does not skip `offset`).
+    cut = query.nested_limit if query.nested_limit is not None else query.limit
+    if cut == 0:
         return {}
     replies = _after(listed_replies(thread).filter(root_id__in=root_ids), query.after)
-    if query.nested_limit is not None:
+    if cut is not None:
         replies = replies.annotate(
             rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=[F("created"), F("id")])
-        ).filter(rank__lte=query.nested_limit)
+        ).filter(rank__lte=cut)
     grouped: dict[int, list] = {}
     for reply in replies.order_by(*REPLY_ORDER):
         grouped.setdefault(reply.root_id, []).append(reply)

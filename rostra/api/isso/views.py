@@ -233,14 +233,17 @@ def give_edit_cookies(request, response, comment: Comment | None, comment_id: in
                                               secure=secure)
 
 
-def authors_comment(request, site: Site, comment_id: int) -> Comment:
-    """The comment the request's edit cookie is for: 404 if there is none, 403 without the cookie
-    (or with one for other words: the text changed since it was given) or after the edit window."""
+def authors_comment(request, site: Site, comment_id: int, *, cookie_first: bool) -> Comment:
+    """The comment the request's edit cookie is for. 404 if there is no such comment, 403 without
+    the cookie (or with one for other words: the text changed since it was given) or after the edit
+    window. Isso looks at the cookie before the comment on writes, and after it on reads."""
+    token = request.COOKIES.get(str(comment_id))
+    if cookie_first and not token:
+        raise IssoError(403, "Only the browser that posted this comment can change it.")
     comment = Comment.objects.select_related("thread__site").filter(
         pk=comment_id, thread__site=site).first()
     if comment is None:
         raise IssoError(404, "No such comment.")
-    token = request.COOKIES.get(str(comment_id))
     if not token:
         raise IssoError(403, "Only the browser that posted this comment can change it.")
     if not can_edit_comment(comment, token=token):
@@ -435,13 +438,13 @@ def comment(request, site, comment_id):
         return edit(request, site, comment_id)
     if request.method == "DELETE":
         return remove(request, site, comment_id)
-    target = authors_comment(request, site, comment_id)
+    target = authors_comment(request, site, comment_id, cookie_first=False)
     return _json(isso_comment(target, plain=request.GET.get("plain", "0") != "0", with_hash=False))
 
 
 def edit(request, site, comment_id):
     data = read_json(request)
-    target = authors_comment(request, site, comment_id)
+    target = authors_comment(request, site, comment_id, cookie_first=True)
     check_write(request, site)
     data = verify_comment(data, new=False)
     form = CommentForm({
@@ -462,7 +465,7 @@ def edit(request, site, comment_id):
 
 def remove(request, site, comment_id):
     read_json(request)
-    target = authors_comment(request, site, comment_id)
+    target = authors_comment(request, site, comment_id, cookie_first=True)
     check_write(request, site)
     delete_comment(target)
     target.refresh_from_db()
