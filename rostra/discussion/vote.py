@@ -65,8 +65,10 @@ def cast_vote(comment: Comment, *, voter_key: str, value: int, toggle: bool = Fa
             existing.value = value
             existing.save(update_fields=["value"])
         mine = value
-        up = Vote.objects.filter(comment=comment, value=1).count()
-        down = Vote.objects.filter(comment=comment, value=-1).count()
+        # Counted from the change, not recounted from the Vote rows: imported comments carry the
+        # votes of the system they came from, which have no rows here.
+        up = max(0, comment.upvotes + (value == 1) - (current == 1))
+        down = max(0, comment.downvotes + (value == -1) - (current == -1))
         comment.upvotes, comment.downvotes, comment.score = up, down, up - down
         comment.best_score = wilson_lower_bound(up, down)
         comment.save(update_fields=["upvotes", "downvotes", "score", "best_score"])

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from rostra.porting.records import ArticleRecord, CommentRecord, SkippedRecord, SourceError
 
 
-def _article(source: str, url: str, title: str = "") -> ArticleRecord:
+def page_article(source: str, url: str, title: str = "") -> ArticleRecord:
     title = title or url
     return ArticleRecord(source=source, source_id=url, slug=slugify(title)[:180] or "page",
                          title=title[:300], url=url)
@@ -45,7 +45,7 @@ def read_remark42(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord | Sk
             continue
         if url not in seen:
             seen.add(url)
-            yield _article("remark42", url)
+            yield page_article("remark42", url)
         user = item.get("user") or {}
         yield CommentRecord(
             source_id=str(item["id"]),
@@ -76,7 +76,7 @@ def read_isso_json(stream: TextIO, *, base: str) -> Iterator[ArticleRecord | Com
             yield SkippedRecord(f"thread {position}: it has no id")
             continue
         url = urljoin(base, str(thread["id"])) if base else str(thread["id"])
-        yield _article("isso-json", url, str(thread.get("title") or ""))
+        yield page_article("isso-json", url, str(thread.get("title") or ""))
         for comment in thread.get("comments") or []:
             yield CommentRecord(
                 source_id=str(comment.get("id", "")),
@@ -127,7 +127,7 @@ def read_commento(stream: TextIO) -> Iterator[ArticleRecord | CommentRecord]:
         url = f"https://{comment.get('domain', '')}{comment.get('url', '')}"
         if url not in seen:
             seen.add(url)
-            yield _article("commento", url)
+            yield page_article("commento", url)
         person = people.get(comment.get("commenterHex")) or {}
         parent = comment.get("parentHex")
         state = COMMENTO_STATES.get(comment.get("state"), "pending")

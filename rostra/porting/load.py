@@ -17,6 +17,7 @@ from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.discussion.create import create_comment
 from rostra.discussion.models import Comment
+from rostra.discussion.vote import wilson_lower_bound
 from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord, SourceError
 from rostra.sites.models import Site
 
@@ -114,11 +115,21 @@ class _Loader:
             is_placeholder=record.is_placeholder,
             imported=True,
         ).comment
+        if record.upvotes or record.downvotes or record.edited:
+            _keep_votes_and_edit_time(comment, record)
         self._known(thread)[record.source_id] = comment.pk
         self.report.comments_created += 1
         self.report.placeholders_created += record.is_placeholder
         for child in self.waiting.pop((thread.pk, record.source_id), []):
             self._store(thread, child, comment.pk)
+
+
+def _keep_votes_and_edit_time(comment: Comment, record: CommentRecord) -> None:
+    up, down = max(0, record.upvotes), max(0, record.downvotes)
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=up, downvotes=down, score=up - down, best_score=wilson_lower_bound(up, down),
+        edited=record.edited,
+    )
 
 
 def _page_url(url: str) -> str:

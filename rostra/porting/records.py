@@ -35,6 +35,9 @@ class CommentRecord:
     is_placeholder: bool = False
     article_source_id: str | None = None  # for sources holding many threads: which one
     line: int = 0  # where it starts in the source, for reports
+    edited: datetime | None = None
+    upvotes: int = 0  # votes the source counted (no voters are known)
+    downvotes: int = 0
 
 
 @dataclass

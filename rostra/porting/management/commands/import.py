@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rostra.porting.disqus import read_disqus
+from rostra.porting.issodb import is_sqlite, read_isso_db
 from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
 from rostra.porting.load import load_records
 from rostra.porting.page import read_page
@@ -12,11 +13,13 @@ from rostra.porting.records import SourceError
 from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "commento")
+FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento")
 
 
 def sniff(path: Path) -> str:
     """The format of a file, from its first bytes: a Disqus export is XML rooted at <disqus>."""
+    if is_sqlite(path):
+        return "isso-db"  # the only database format; the reader refuses one that is not Isso's
     with path.open("rb") as f:
         head = f.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
     if b"<disqus" in head:  # even after stray bytes, which the reader passes over
@@ -77,6 +80,8 @@ class Command(BaseCommand):
                     else:
                         records = read_wxr(stream, tz=target.tzinfo)
                     report = load_records(target, records, **load)
+            elif format == "isso-db":
+                report = load_records(target, read_isso_db(path, base=site_base(target)), **load)
             elif format in ("remark42", "isso-json", "commento"):
                 with path.open(encoding="utf-8") as stream:
                     if format == "remark42":
