@@ -122,9 +122,10 @@ def test_the_thread_loads_with_isso_s_postbox(new_reader, isso_page, base_url):
     expect(box.locator("label[for=isso-postbox-author]")).to_have_text("Name")
     expect(page.locator("#isso-thread .isso-thread-heading")).to_have_text("No Comments Yet")
     expect(page.locator("#count")).to_have_text("0 Comments")
-    # Isso's own stylesheet, from Rostra, and the feed link the config turns on.
+    # Isso's own stylesheet, from Rostra, applied (.isso-postbox { max-width: 68em }), and the feed
+    # link the server's config turns on.
     expect(page.locator("link#isso-style")).to_have_attribute("href", f"{base_url}/isso/demo/css/isso.css")
-    assert box.evaluate("e => getComputedStyle(e).display") != "none"
+    expect(box).to_have_css("max-width", re.compile(r"^[\d.]+px$"))
     expect(page.locator("#isso-thread .isso-feedlink a")).to_have_attribute(
         "href", f"{base_url}/isso/demo/feed?uri={urllib.parse.quote('/' + isso_page.name, safe='')}")
 
@@ -203,6 +204,8 @@ def test_the_author_edits_and_deletes_within_the_window_and_nobody_else_can(new_
 
 
 def test_another_reader_likes_a_comment(new_reader, isso_page, base_url):
+    # Both readers come from 127.0.0.1. Isso itself would refuse this like (it counts the author's
+    # address as a vote already cast); Rostra's adapter lets the author's address vote once.
     author = open_isso(new_reader, isso_page)
     liked = isso_post(author, unique("Words worth a like"))
     votes = author.locator(f"#isso-{liked} > .isso-text-wrapper .isso-votes")
