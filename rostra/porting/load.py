@@ -1,23 +1,24 @@
-"""load_records: the one path every importer's records take into Rostra, idempotent and all-or-nothing.
+"""load_records: the one path every importer's records take into Rostra: idempotent, stored in batches.
 
 Records arrive in source order: articles, and comments naming their article (or belonging to the last
 article read) and their parent. A comment whose parent has not arrived yet waits for it; parents that
 never arrive become placeholders at the end, so every reply hangs where it hung. What an earlier import
 stored (same source and source id) is left as it is and counted as existing: importing twice adds
-nothing.
+nothing. Comments go in through CommentBatch (ids in blocks, paths in one pass, bulk inserts).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.db import transaction
 
 from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
-from rostra.discussion.create import create_comment
+from rostra.core.markup import render
+from rostra.discussion.bulk import CommentBatch
 from rostra.discussion.models import Comment
-from rostra.discussion.vote import wilson_lower_bound
 from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord, SourceError
 from rostra.sites.models import Site
 
@@ -28,8 +29,10 @@ class _Loader:
         self.report = report
         self.threads: dict[str, Article] = {}
         self.last_thread: Article | None = None
-        self.stored: dict[int, dict[str, int]] = {}  # thread pk → source id → comment pk
+        # thread pk → source id → the stored comment's path, or the comment waiting in the batch
+        self.stored: dict[int, dict[str, str | Comment]] = {}
         self.waiting: dict[tuple[int, str], list[CommentRecord]] = defaultdict(list)
+        self.batch = CommentBatch()
         self.source = ""
 
     def article(self, record: ArticleRecord) -> None:
@@ -67,69 +70,69 @@ class _Loader:
         if record.source_id in known:
             self.report.comments_existing += 1
             return
-        parent_id = None
+        parent = None
         if record.parent_source_id is not None:
-            parent_id = known.get(record.parent_source_id)
-            if parent_id is None:
+            parent = known.get(record.parent_source_id)
+            if parent is None:
                 self.waiting[(thread.pk, record.parent_source_id)].append(record)
                 return
-        self._store(thread, record, parent_id)
+        self._store(thread, record, parent)
 
     def finish(self) -> None:
         """Give every parent that never arrived a placeholder, then hang its replies under it."""
         while self.waiting:
             thread_pk, parent_source_id = next(iter(self.waiting))
-            thread = Article.objects.get(pk=thread_pk)
-            known = self._known(thread)
+            known = self.stored[thread_pk]
             placeholder = CommentRecord(
                 source_id=f"missing:{parent_source_id}", parent_source_id=None,
                 author_name="Unknown", body="", created=None, is_placeholder=True,
             )
             if placeholder.source_id not in known:  # else an earlier import made it
-                self._store(thread, placeholder, None)
+                self._store_in(thread_pk, placeholder, None)
             known[parent_source_id] = known[placeholder.source_id]
             for child in self.waiting.pop((thread_pk, parent_source_id), []):
-                self._store(thread, child, known[parent_source_id])
+                self._store_in(thread_pk, child, known[parent_source_id])
+        self.batch.flush()
 
-    def _known(self, thread: Article) -> dict[str, int]:
+    def _known(self, thread: Article) -> dict[str, str | Comment]:
         if thread.pk not in self.stored:
             self.stored[thread.pk] = dict(
                 Comment.objects.filter(thread=thread).exclude(source="")
-                .values_list("source_id", "pk")
+                .values_list("source_id", "path")
             )
         return self.stored[thread.pk]
 
-    def _store(self, thread: Article, record: CommentRecord, parent_id: int | None) -> None:
-        comment = create_comment(
-            thread=thread,
-            parent_id=parent_id,
-            author_name=record.author_name[:200] or "Anonymous",
-            author_email=record.author_email,
-            author_website=record.author_website,
-            body=record.body,
-            body_format=record.body_format,
-            state=record.state,
-            created=record.created,
-            source=self.source,
-            source_id=record.source_id,
-            is_placeholder=record.is_placeholder,
-            imported=True,
-        ).comment
-        if record.upvotes or record.downvotes or record.edited:
-            _keep_votes_and_edit_time(comment, record)
-        self._known(thread)[record.source_id] = comment.pk
-        self.report.comments_created += 1
-        self.report.placeholders_created += record.is_placeholder
-        for child in self.waiting.pop((thread.pk, record.source_id), []):
-            self._store(thread, child, comment.pk)
+    def _store(self, thread: Article, record: CommentRecord, parent: str | Comment | None) -> None:
+        self._store_in(thread.pk, record, parent)
 
-
-def _keep_votes_and_edit_time(comment: Comment, record: CommentRecord) -> None:
-    up, down = max(0, record.upvotes), max(0, record.downvotes)
-    Comment.objects.filter(pk=comment.pk).update(
-        upvotes=up, downvotes=down, score=up - down, best_score=wilson_lower_bound(up, down),
-        edited=record.edited,
-    )
+    def _store_in(self, thread_pk: int, record: CommentRecord, parent: str | Comment | None) -> None:
+        """Queue the comment, then every reply that was waiting for it (depth first, no recursion:
+        a long chain of replies must not exhaust the stack)."""
+        todo = [(record, parent)]
+        while todo:
+            record, parent = todo.pop()
+            comment = self.batch.add(Comment(
+                thread_id=thread_pk,
+                author_name=record.author_name[:200] or "Anonymous",
+                author_email=record.author_email[:254],
+                author_website=record.author_website[:500],
+                body_source=record.body,
+                body_format=record.body_format,
+                body_html=render(record.body, record.body_format),
+                state=record.state,
+                created=record.created,
+                edited=record.edited,
+                upvotes=max(0, record.upvotes),
+                downvotes=max(0, record.downvotes),
+                source=self.source,
+                source_id=record.source_id,
+                is_placeholder=record.is_placeholder,
+            ), parent)
+            self.stored[thread_pk][record.source_id] = comment
+            self.report.comments_created += 1
+            self.report.placeholders_created += record.is_placeholder
+            children = self.waiting.pop((thread_pk, record.source_id), [])
+            todo.extend((child, comment) for child in reversed(children))
 
 
 def _page_url(url: str) -> str:
@@ -148,16 +151,20 @@ def load_records(
     site: Site, records: Iterable[ArticleRecord | CommentRecord | SkippedRecord],
     report: ImportReport | None = None, *, on_error: str = "skip", dry_run: bool = False,
 ) -> ImportReport:
-    """Store articles and comments in one transaction (see the module's docstring).
+    """Store articles and comments (see the module's docstring).
 
     `on_error="skip"`: a record the source could not give (a bad line) is skipped and reported, and
     a source that breaks off keeps what was read before the break (`report.broken_at` says where).
-    `on_error="stop"`: either raises SourceError and nothing is stored. `dry_run` does all the work
-    and reports it, then rolls it back.
+    Comments are committed a batch at a time, so the site stays writable while a long import runs,
+    and a run that is killed keeps whole batches that the next run skips over.
+    `on_error="stop"`: the whole run is one transaction; a bad record or a break raises SourceError
+    and nothing is stored. `dry_run` does all the work in one transaction, reports it, and rolls
+    it back.
     """
     report = report or ImportReport()
     loader = _Loader(site, report)
-    with transaction.atomic():
+    whole = transaction.atomic() if on_error == "stop" or dry_run else nullcontext()
+    with whole:
         try:
             for record in records:
                 if isinstance(record, ArticleRecord):
@@ -190,7 +197,7 @@ def load_thread(
         yield article
         yield from comments
 
-    return load_records(site, records(), report)
+    return load_records(site, records(), report, on_error="stop")
 
 
 def _new_article(site: Site, record: ArticleRecord) -> Article:

@@ -164,15 +164,15 @@ def test_damaged_header_names_its_line(founding_text):
 def test_failure_part_way_through_loading_leaves_nothing_behind(site, founding_text, monkeypatch):
     from rostra.porting import load
 
-    real, calls = load.create_comment, []
+    real, calls = load.render, []
 
-    def failing_on_the_fifth(**kwargs):
+    def failing_on_the_fifth(*args):
         calls.append(1)
         if len(calls) == 5:
             raise RuntimeError("the disk filled up")
-        return real(**kwargs)
+        return real(*args)
 
-    monkeypatch.setattr(load, "create_comment", failing_on_the_fifth)
+    monkeypatch.setattr(load, "render", failing_on_the_fifth)
     article, comments = read_page(founding_text, tz=site.tzinfo)
     with pytest.raises(RuntimeError):
         load_thread(site, article, comments)
