@@ -212,6 +212,17 @@ def test_the_cookie_is_bound_to_the_text(client, site, django_user_model):
     assert Comment.objects.get(pk=item["id"]).body_source == "Cleaned up by a moderator"
 
 
+def test_cookies_given_after_an_edit_end_with_the_window(client, site, monkeypatch):
+    item = new(client).json()
+    later = timezone.now() + timedelta(minutes=10)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # ten minutes after posting
+    response = client.put(f"{ISSO}/id/{item['id']}", json.dumps({"text": "Changed words"}),
+                          content_type="application/json")
+    assert response.status_code == 200
+    assert 299 <= int(response.cookies[str(item["id"])]["max-age"]) <= 300
+    assert "Max-Age=300" in response["X-Set-Cookie"] or "Max-Age=299" in response["X-Set-Cookie"]
+
+
 def test_the_edit_window_closes(client, site):
     item = new(client).json()
     Comment.objects.filter(pk=item["id"]).update(created=timezone.now() - timedelta(minutes=16))

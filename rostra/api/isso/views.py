@@ -7,6 +7,7 @@ status codes and JSON.
 
 import hashlib
 import json
+import math
 import mimetypes
 import time
 from dataclasses import replace
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -226,7 +228,10 @@ def give_edit_cookies(request, response, comment: Comment | None, comment_id: in
     delete buttons. Without a comment, both are expired."""
     secure = request.is_secure()
     value = make_edit_token(comment, bound_to_text=True) if comment else ""
-    max_age = app_settings.EDIT_WINDOW_SECONDS if comment else 0
+    max_age = 0
+    if comment is not None:  # the window runs from posting: an edit does not open it again
+        age = (timezone.now() - comment.created).total_seconds()
+        max_age = max(0, math.ceil(app_settings.EDIT_WINDOW_SECONDS - age))
     response.set_cookie(str(comment_id), value, max_age=max_age, path="/isso/", secure=secure,
                         httponly=True, samesite="None" if secure else "Lax")
     response["X-Set-Cookie"] = _cookie_string(f"isso-{comment_id}", value, max_age=max_age, path="/",
