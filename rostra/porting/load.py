@@ -32,6 +32,7 @@ class _Loader:
         # thread pk → source id → the stored comment's path, or the comment waiting in the batch
         self.stored: dict[int, dict[str, str | Comment]] = {}
         self.waiting: dict[tuple[int, str], list[CommentRecord]] = defaultdict(list)
+        self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
         self.source = ""
 
@@ -67,14 +68,20 @@ class _Loader:
             )
             return
         known = self._known(thread)
-        if record.source_id in known:
-            self.report.comments_existing += 1
+        key = (thread.pk, record.source_id)
+        if record.source_id in known or key in self.waiting_ids:
+            if isinstance(known.get(record.source_id), str):
+                self.report.comments_existing += 1
+            else:
+                self.report.skipped.append(f"comment {record.source_id}{_at(record)}: the file holds "
+                                           "it more than once; the first is kept")
             return
         parent = None
         if record.parent_source_id is not None:
             parent = known.get(record.parent_source_id)
             if parent is None:
                 self.waiting[(thread.pk, record.parent_source_id)].append(record)
+                self.waiting_ids.add(key)
                 return
         self._store(thread, record, parent)
 
@@ -129,6 +136,7 @@ class _Loader:
                 is_placeholder=record.is_placeholder,
             ), parent)
             self.stored[thread_pk][record.source_id] = comment
+            self.waiting_ids.discard((thread_pk, record.source_id))
             self.report.comments_created += 1
             self.report.placeholders_created += record.is_placeholder
             children = self.waiting.pop((thread_pk, record.source_id), [])
