@@ -17,7 +17,7 @@ from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.core.markup import render
-from rostra.discussion.bulk import CommentBatch
+from rostra.discussion.bulk import CommentBatch, NewComment
 from rostra.discussion.models import Comment
 from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord, SourceError
 from rostra.sites.models import Site
@@ -30,10 +30,11 @@ class _Loader:
         self.threads: dict[str, Article] = {}
         self.last_thread: Article | None = None
         # thread pk → source id → the stored comment's path, or the comment waiting in the batch
-        self.stored: dict[int, dict[str, str | Comment]] = {}
+        self.stored: dict[int, dict[str, str | NewComment]] = {}
         self.waiting: dict[tuple[int, str], list[CommentRecord]] = defaultdict(list)
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
+        self.batch.on_flush.append(self._forget_stored)
         self.source = ""
 
     def article(self, record: ArticleRecord) -> None:
@@ -101,7 +102,13 @@ class _Loader:
                 self._store_in(thread_pk, child, known[parent_source_id])
         self.batch.flush()
 
-    def _known(self, thread: Article) -> dict[str, str | Comment]:
+    def _forget_stored(self, comments: list[NewComment]) -> None:
+        """Once stored, a comment is remembered by its path alone: a million comments' bodies would
+        not fit the memory an import may take."""
+        for comment in comments:
+            self.stored[comment.thread_id][comment.source_id] = comment.path
+
+    def _known(self, thread: Article) -> dict[str, str | NewComment]:
         if thread.pk not in self.stored:
             self.stored[thread.pk] = dict(
                 Comment.objects.filter(thread=thread).exclude(source="")
@@ -109,16 +116,16 @@ class _Loader:
             )
         return self.stored[thread.pk]
 
-    def _store(self, thread: Article, record: CommentRecord, parent: str | Comment | None) -> None:
+    def _store(self, thread: Article, record: CommentRecord, parent: str | NewComment | None) -> None:
         self._store_in(thread.pk, record, parent)
 
-    def _store_in(self, thread_pk: int, record: CommentRecord, parent: str | Comment | None) -> None:
+    def _store_in(self, thread_pk: int, record: CommentRecord, parent: str | NewComment | None) -> None:
         """Queue the comment, then every reply that was waiting for it (depth first, no recursion:
         a long chain of replies must not exhaust the stack)."""
         todo = [(record, parent)]
         while todo:
             record, parent = todo.pop()
-            comment = self.batch.add(Comment(
+            comment = self.batch.add(NewComment(
                 thread_id=thread_pk,
                 author_name=record.author_name[:200] or "Anonymous",
                 author_email=record.author_email[:254],
