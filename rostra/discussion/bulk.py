@@ -41,7 +41,7 @@ class NewComment:
     source: str = ""
     source_id: str = ""
     is_placeholder: bool = False
-    # set by CommentBatch
+    # set by CommentBatch (a restore sets `pk` itself, to keep the ids of an export)
     pk: int = 0
     parent_id: int | None = None
     root_id: int = 0
@@ -78,11 +78,15 @@ class CommentBatch:
         if not self.pending:
             return
         with transaction.atomic():
-            ids = _allocate_ids(len(self.pending))
+            kept = [comment.pk for comment, _ in self.pending if comment.pk]
+            if kept:
+                _catch_up_sequence(max(kept))
+            ids = iter(_allocate_ids(len(self.pending) - len(kept), above=max(kept, default=0)))
             counts: Counter[int] = Counter()
             comments = []
-            for new_id, (comment, parent) in zip(ids, self.pending, strict=True):
-                comment.pk = new_id
+            for comment, parent in self.pending:
+                if not comment.pk:  # else a restore keeps the id of the export
+                    comment.pk = next(ids)
                 _place(comment, parent)
                 counts[comment.thread_id] += (comment.state == Comment.State.VISIBLE
                                               and not comment.is_placeholder)
@@ -127,6 +131,19 @@ def _insert(comments: list[NewComment]) -> None:
             cursor.execute(head + ", ".join([placeholders] * len(chunk)), values)
 
 
+def _catch_up_sequence(kept_max: int) -> None:
+    """Ids a restore keeps must never be handed out again (SQLite's AUTOINCREMENT follows inserted
+    ids by itself; a PostgreSQL sequence has to be moved past them)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:  # moves forward only
+        cursor.execute(
+            "SELECT setval(s, %s) FROM pg_get_serial_sequence(%s, 'id') AS s"
+            " WHERE %s > COALESCE(pg_sequence_last_value(s::regclass), 0)",
+            [kept_max, Comment._meta.db_table, kept_max],
+        )
+
+
 def _adapt_time(value):
     return connection.ops.adapt_datetimefield_value(value) if value is not None else None
 
@@ -144,12 +161,14 @@ def _place(comment: NewComment, parent: Parent) -> None:
     comment.root_id = decode_segment(comment.path[:SEGMENT_WIDTH])
 
 
-def _allocate_ids(count: int) -> list[int]:
-    """`count` comment ids nobody else will use. On SQLite the flush's transaction holds the write
-    lock (Rostra opens transactions IMMEDIATE), so the largest id cannot move under it; on PostgreSQL
-    the ids come from the table's own sequence."""
+def _allocate_ids(count: int, *, above: int = 0) -> list[int]:
+    """`count` comment ids nobody else will use, all past `above`. On SQLite the flush's transaction
+    holds the write lock (Rostra opens transactions IMMEDIATE), so the largest id cannot move under
+    it; on PostgreSQL the ids come from the table's own sequence."""
     table = Comment._meta.db_table
     with connection.cursor() as cursor:
+        if count == 0:
+            return []
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                            [table, count])
@@ -159,5 +178,5 @@ def _allocate_ids(count: int) -> list[int]:
         largest = Comment.objects.aggregate(largest=Max("id"))["largest"] or 0
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
-        first = max(largest, row[0] if row else 0) + 1
+        first = max(largest, row[0] if row else 0, above) + 1
     return list(range(first, first + count))

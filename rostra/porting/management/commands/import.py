@@ -1,8 +1,10 @@
 """rostra import: bring discussions in from another system's file (see `--format`)."""
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from rostra.porting.disqus import read_disqus
 from rostra.porting.issodb import is_sqlite, read_isso_db
@@ -10,10 +12,11 @@ from rostra.porting.jsonformats import read_commento, read_isso_json, read_remar
 from rostra.porting.load import load_records
 from rostra.porting.page import read_page
 from rostra.porting.records import SourceError
+from rostra.porting.restore import read_header, restore_export, site_from_header
 from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento")
+FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento", "rostra")
 
 
 def sniff(path: Path) -> str:
@@ -22,6 +25,8 @@ def sniff(path: Path) -> str:
         return "isso-db"  # the only database format; the reader refuses one that is not Isso's
     with path.open("rb") as f:
         head = f.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b'{"type": "rostra-export"'):
+        return "rostra"
     if b"<disqus" in head:  # even after stray bytes, which the reader passes over
         return "disqus"
     if b"<rss" in head and b"wordpress.org/export" in head:
@@ -64,14 +69,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, format, site, on_error, dry_run, **options):
         load = {"on_error": on_error, "dry_run": dry_run}
-        target = Site.objects.filter(slug=site).first()
-        if target is None:
-            raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         if format == "auto":
             format = sniff(path)
+        if format == "rostra":
+            return self.restore(path, site, load)
+        target = Site.objects.filter(slug=site).first()
+        if target is None:
+            raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
         try:
             if format in ("disqus", "wxr"):
                 with path.open("rb") as stream:
@@ -99,8 +106,28 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot be read ({exc})") from None
         except SourceError as exc:
             raise CommandError(f"{file}: {exc}. Nothing was imported.") from None
+        self.finish(path, format, target, report, dry_run)
+
+    def finish(self, path, format, target, report, dry_run) -> None:
         prefix = "dry run, nothing written: " if dry_run else ""
         self.stdout.write(f"{prefix}{path.name} ({format}) → site {target.slug!r}: {report.summary()}")
         if report.broken_at:
             raise CommandError(f"{path.name} could not be read to its end ({report.broken_at}); "
                                "what came before it was imported.")
+
+    def restore(self, path: Path, slug: str, load: dict) -> None:
+        """Rostra's own export: the site is made from the export's header when it does not exist."""
+        try:
+            # A dry run must not leave the site it made behind; a real one commits batch by batch.
+            whole = transaction.atomic() if load["dry_run"] else nullcontext()
+            with path.open(encoding="utf-8") as stream, whole:
+                header = read_header(stream.readline())
+                target = site_from_header(slug, header)
+                report = restore_export(target, stream, **load)
+                if load["dry_run"]:
+                    transaction.set_rollback(True)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path}: cannot be read ({exc})") from None
+        except SourceError as exc:
+            raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
+        self.finish(path, "rostra", target, report, load["dry_run"])
