@@ -146,6 +146,8 @@ class _Loader:
             self.waiting_ids.discard((thread_pk, record.source_id))
             self.report.comments_created += 1
             self.report.placeholders_created += record.is_placeholder
+            if not record.is_placeholder:
+                self.report.authors.add(record.author_email.lower() or record.author_name)
             children = self.waiting.pop((thread_pk, record.source_id), [])
             todo.extend((child, comment) for child in reversed(children))
 
@@ -165,8 +167,10 @@ def _at(record: CommentRecord) -> str:
 def load_records(
     site: Site, records: Iterable[ArticleRecord | CommentRecord | SkippedRecord],
     report: ImportReport | None = None, *, on_error: str = "skip", dry_run: bool = False,
+    on_progress=None,
 ) -> ImportReport:
-    """Store articles and comments (see the module's docstring).
+    """Store articles and comments (see the module's docstring). `on_progress(report)` is called
+    after each record.
 
     `on_error="skip"`: a record the source could not give (a bad line) is skipped and reported, and
     a source that breaks off keeps what was read before the break (`report.broken_at` says where).
@@ -193,6 +197,8 @@ def load_records(
                         report.skipped.append(record.what)
                 else:
                     loader.comment(record)
+                if on_progress is not None:
+                    on_progress(report)
         except SourceError as broken:
             if on_error == "stop":
                 raise

@@ -58,6 +58,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # "where: why", one per record left out
     skipped_by_design: int = 0  # pingbacks, trackbacks: not comments
     broken_at: str = ""  # where a source that could not be read to its end broke off
+    authors: set[str] = field(default_factory=set)  # who wrote the imported comments (name or email)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -70,6 +71,8 @@ class ImportReport:
                 f" ({self.placeholders_created} of those imported are placeholders for missing "
                 "parents the source names but does not hold)"
             )
+        if self.authors:
+            parts.append(f"authors: {len(self.authors)}")
         if self.skipped:
             parts.append(f"skipped: {len(self.skipped)}")
         if self.skipped_by_design:

@@ -153,10 +153,12 @@ class _Restore:
         self.comments.setdefault(wanted, added)  # a flush inside add() already left its path
         self.report.comments_created += 1
         self.report.placeholders_created += comment.is_placeholder
+        if not comment.is_placeholder:
+            self.report.authors.add(comment.author_email.lower() or comment.author_name)
 
 
 def restore_export(site: Site, lines: Iterable[str], report: ImportReport | None = None, *,
-                   on_error: str = "skip", dry_run: bool = False) -> ImportReport:
+                   on_error: str = "skip", dry_run: bool = False, on_progress=None) -> ImportReport:
     """Load an export's lines (after the header) into `site`. Under `on_error="stop"` (or a dry
     run) everything is one transaction; otherwise comments are committed a batch at a time."""
     report = report or ImportReport()
@@ -182,6 +184,8 @@ def restore_export(site: Site, lines: Iterable[str], report: ImportReport | None
                 restore.article_line(line, number)
             else:
                 restore.comment_line(line, number)
+            if on_progress is not None:
+                on_progress(report)
         restore.batch.flush()
         if on_error == "stop" and report.skipped:
             raise SourceError(report.skipped[0])

@@ -213,3 +213,18 @@ def test_two_comments_by_one_author_in_one_minute_are_both_kept(site):
     assert report.comments_existing == 6 and report.comments_created == 0
     assert sorted(Comment.objects.values_list("body_source", flat=True)) == sorted(
         ["First.", "Second.", "Reply one.", "Reply two.", "", ""])
+
+
+def test_progress_lines_and_the_counts_table(site, tmp_path):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("import", str(FOUNDING_PAGE), site=site.slug, stdout=out, stderr=err)
+    assert "import raqqa-convoys.txt: 8 comments" in err.getvalue()
+    table = out.getvalue().splitlines()
+    assert any(line.split() == ["comments", "8", "0"] for line in table)
+    assert any(line.split()[:2] == ["authors", "8"] for line in table)  # eight names, one each
+    quiet = StringIO()
+    call_command("import", str(FOUNDING_PAGE), site=site.slug, progress="never", stdout=StringIO(),
+                 stderr=quiet)
+    assert quiet.getvalue() == ""

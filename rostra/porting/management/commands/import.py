@@ -1,5 +1,6 @@
 """rostra import: bring discussions in from another system's file (see `--format`)."""
 
+import re
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -11,12 +12,17 @@ from rostra.porting.issodb import is_sqlite, read_isso_db
 from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
 from rostra.porting.load import load_records
 from rostra.porting.page import read_page
+from rostra.porting.progress import ImportProgress, counts_table
 from rostra.porting.records import SourceError
+from rostra.porting.reddit import read_reddit
 from rostra.porting.restore import read_header, restore_export, site_from_header
 from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
-FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento", "rostra")
+FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento",
+           "reddit", "rostra")
+# Reddit: a thread page's JSON (`[{"kind": "Listing", …}, …]`) or an /api/morechildren answer
+REDDIT = re.compile(rb'\[\s*\{\s*"kind"\s*:\s*"Listing"|\{\s*"json"\s*:\s*\{.*"things"\s*:', re.S)
 
 
 def sniff(path: Path) -> str:
@@ -31,6 +37,8 @@ def sniff(path: Path) -> str:
         return "disqus"
     if b"<rss" in head and b"wordpress.org/export" in head:
         return "wxr"
+    if REDDIT.match(head):
+        return "reddit"
     remark42_meta = head.startswith(b'{"version"') and b'"users"' in head
     if remark42_meta or head.startswith(b"{") and b'"locator"' in head:
         return "remark42"
@@ -40,7 +48,8 @@ def sniff(path: Path) -> str:
         return "commento"
     if head.startswith((b"<", b"{", b"[")):
         raise CommandError(f"{path.name}: an XML file this version cannot import yet "
-                           "(known: Disqus, WordPress, Remark42, Commento and Isso JSON exports)")
+                           "(known: Disqus, WordPress, Remark42, Commento and Isso JSON exports, "
+                           "Reddit threads)")
     return "page"
 
 
@@ -66,22 +75,34 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true",
                             help="Read and check everything, report, and write nothing.")
+        parser.add_argument(
+            "--progress", choices=("auto", "never"), default="auto",
+            help="auto (default): a progress bar on a terminal, a line every few seconds otherwise.",
+        )
 
-    def handle(self, *args, file, format, site, on_error, dry_run, **options):
-        load = {"on_error": on_error, "dry_run": dry_run}
+    def handle(self, *args, file, format, site, on_error, dry_run, progress="auto", **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         if format == "auto":
             format = sniff(path)
-        if format == "rostra":
-            return self.restore(path, site, load)
+        with ImportProgress(name=path.name, total_bytes=path.stat().st_size, mode=progress,
+                            stream=self.stderr._out) as shown:
+            load = {"on_error": on_error, "dry_run": dry_run, "on_progress": shown.update}
+            self.shown = shown
+            if format == "rostra":
+                return self.restore(path, site, load)
+            return self.load(path, format, site, load)
+
+    def load(self, path: Path, format: str, site: str, load: dict) -> None:
+        file, dry_run = str(path), load["dry_run"]
         target = Site.objects.filter(slug=site).first()
         if target is None:
             raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
         try:
             if format in ("disqus", "wxr"):
                 with path.open("rb") as stream:
+                    self.shown.watch(stream.tell)
                     if format == "disqus":
                         records = read_disqus(stream)
                     else:
@@ -89,9 +110,12 @@ class Command(BaseCommand):
                     report = load_records(target, records, **load)
             elif format == "isso-db":
                 report = load_records(target, read_isso_db(path, base=site_base(target)), **load)
-            elif format in ("remark42", "isso-json", "commento"):
+            elif format in ("remark42", "isso-json", "commento", "reddit"):
                 with path.open(encoding="utf-8") as stream:
-                    if format == "remark42":
+                    self.shown.watch(stream.buffer.tell)
+                    if format == "reddit":
+                        records = read_reddit(stream)
+                    elif format == "remark42":
                         records = read_remark42(stream)
                     elif format == "commento":
                         records = read_commento(stream)
@@ -101,7 +125,7 @@ class Command(BaseCommand):
             else:
                 text = path.read_text(encoding="utf-8")
                 article, comments = read_page(text, tz=target.tzinfo)
-                report = load_records(target, [article, *comments], dry_run=dry_run, on_error="stop")
+                report = load_records(target, [article, *comments], **{**load, "on_error": "stop"})
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{file}: cannot be read ({exc})") from None
         except SourceError as exc:
@@ -109,8 +133,11 @@ class Command(BaseCommand):
         self.finish(path, format, target, report, dry_run)
 
     def finish(self, path, format, target, report, dry_run) -> None:
+        self.shown.update(report, final=True)
+        self.shown.stop()
         prefix = "dry run, nothing written: " if dry_run else ""
         self.stdout.write(f"{prefix}{path.name} ({format}) → site {target.slug!r}: {report.summary()}")
+        counts_table(report, stream=self.stdout._out, dry_run=dry_run)
         if report.broken_at:
             raise CommandError(f"{path.name} could not be read to its end ({report.broken_at}); "
                                "what came before it was imported.")
@@ -121,6 +148,7 @@ class Command(BaseCommand):
             # A dry run must not leave the site it made behind; a real one commits batch by batch.
             whole = transaction.atomic() if load["dry_run"] else nullcontext()
             with path.open(encoding="utf-8") as stream, whole:
+                self.shown.watch(stream.buffer.tell)
                 header = read_header(stream.readline())
                 target = site_from_header(slug, header)
                 report = restore_export(target, stream, **load)
