@@ -36,11 +36,21 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.test-installed browser-deps
-	$(BIN)/ruff check rostra tests
+	$(BIN)/ruff check rostra tests bench
 	@# Two runs: Playwright's sync API keeps an event loop running in its process, which Django
 	@# (rightly) refuses to share with database tests.
 	$(BIN)/python -m pytest -m "not browser" -n auto
 	$(BIN)/python -m pytest -m browser -n auto --dist loadfile
+
+# Benchmarks (bench/): Rostra side by side with Isso, which lives in the bench's own venv.
+BENCH_VENV := bench/.venv-isso
+$(BENCH_VENV)/.installed: bench/requirements-isso.lock | $(BIN)/uv
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python -r bench/requirements-isso.lock
+	touch $@
+
+bench: $(VENV)/.test-installed $(BENCH_VENV)/.installed
+	$(BIN)/python -m bench.run
 
 test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -m "not browser"
@@ -49,6 +59,7 @@ test-fast: $(VENV)/.test-installed
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11 --no-header -q
 	$(BIN)/uv pip compile pyproject.toml --extra test -o requirements-test.lock --python-version 3.11 --no-header -q
+	$(BIN)/uv pip compile bench/requirements-isso.in -o bench/requirements-isso.lock --python-version 3.11 --no-header -q
 
 clean:
-	rm -rf $(VENV) var/static tests/browser/artifacts
+	rm -rf $(VENV) $(BENCH_VENV) var/static tests/browser/artifacts

@@ -1,0 +1,106 @@
+"""What every bench scenario shares: fresh Rostra and Isso installations in a scratch folder, child
+processes measured for time and peak memory, and the row every measurement becomes."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN_ROSTRA = [sys.executable, "-m", "rostra.cli"]
+ISSO_VENV = ROOT / "bench" / ".venv-isso"
+# `make bench` builds the bench's own Isso venv; the quick run in `make test` may use the Isso that
+# Rostra itself installs (for its client files).
+ISSO = ISSO_VENV / "bin" / "isso"
+if not ISSO.exists():
+    ISSO = Path(sys.executable).parent / "isso"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+
+@dataclass
+class Row:
+    scenario: str
+    system: str
+    concurrency: int = 1
+    requests_per_s: float | None = None  # for imports: comments per second
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    peak_rss_mb: float | None = None
+    bytes: int | None = None
+    errors: int = 0
+    notes: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    output: str
+
+
+def measure(command: list[str], *, env: dict | None = None, cwd: Path | None = None,
+            timeout: float = 1800) -> Measured:
+    """Run `command` to its end; its wall time and the peak resident memory of the process (from
+    the kernel's accounting of exactly this child, via wait4)."""
+    started = time.monotonic()
+    with open(os.devnull, "wb") as devnull:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, stdin=devnull)
+    deadline = started + timeout
+    chunks = []
+    os.set_blocking(process.stdout.fileno(), False)
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        chunk = process.stdout.read()
+        if chunk:
+            chunks.append(chunk)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    rest = process.stdout.read()
+    if rest:
+        chunks.append(rest)
+    return Measured(time.monotonic() - started, usage.ru_maxrss / 1024, process.returncode,
+                    b"".join(chunks).decode(errors="replace"))
+
+
+def rostra_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ROSTRA_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(ROSTRA_VAR_DIR=str(var_dir), ROSTRA_DATABASE_URL=f"sqlite:///{var_dir}/rostra.sqlite3",
+               ROSTRA_SECRET_KEY="rostra-bench-not-a-secret-0123456789abcdefghijklmnopqrstuv",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def fresh_rostra(var_dir: Path, *, site: str = "bench", domain: str = "news.example.org") -> dict:
+    """A migrated Rostra on its own SQLite file with one site; its environment."""
+    if var_dir.exists():
+        shutil.rmtree(var_dir)
+    var_dir.mkdir(parents=True)
+    env = rostra_env(var_dir)
+    for args in (["migrate", "-v0"],
+                 ["createsite", "--slug", site, "--name", "Bench", "--domain", domain]):
+        subprocess.run([*RUN_ROSTRA, *args], env=env, check=True, capture_output=True, cwd=ROOT)
+    return env
+
+
+def isso_config(directory: Path, *, host: str, listen: str = "http://127.0.0.1:8080/") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "isso.cfg"
+    config.write_text(f"[general]\ndbpath = {directory / 'comments.db'}\nhost = {host}\n"
+                      f"[server]\nlisten = {listen}\n[guard]\nenabled = false\n"
+                      "[moderation]\nenabled = false\n")
+    return config
