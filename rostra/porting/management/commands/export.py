@@ -1,18 +1,22 @@
-"""rostra export: a site's discussions in Rostra's own lossless format (JSON Lines)."""
+"""rostra export: a site's discussions in Rostra's own lossless format (JSON Lines), or as a Disqus
+or WordPress (WXR) export for other systems."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from rostra.articles.external import normalise_url
-from rostra.porting.rostra_format import export_lines
+from rostra.porting import disqus_export, rostra_format, wxr_export
 from rostra.sites.queries import find_site
 
-FORMATS = ("rostra",)
+WRITERS = {"rostra": rostra_format.export_lines, "disqus": disqus_export.export_lines,
+           "wxr": wxr_export.export_lines}
+FORMATS = tuple(WRITERS)
 
 
 class Command(BaseCommand):
-    help = "Export a site (or one article) as JSON Lines, one object per line (docs/export-format.md)."
+    help = ("Export a site (or one article): Rostra's JSON Lines, or a Disqus or WordPress (WXR) XML "
+            "file (docs/export-format.md).")
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=FORMATS, default="rostra")
@@ -31,9 +35,9 @@ class Command(BaseCommand):
         lines = 0
         stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
-            for line in export_lines(target, article_url=article_url):
+            for line in WRITERS[format](target, article_url=article_url):
                 stream.write(line + "\n")
-                lines += 1
+                lines += line.count("\n") + 1  # XML text may hold newlines
         except OSError as exc:
             raise CommandError(f"{output}: cannot be written ({exc})") from None
         finally:
