@@ -15,7 +15,7 @@ from django.db.models import Min
 
 from rostra.articles.models import Article
 from rostra.discussion.models import Comment, subtree_end
-from rostra.porting.rostra_format import _batched
+from rostra.porting.rostra_format import batched
 from rostra.sites.models import Site
 
 # Characters XML 1.0 cannot hold at all, not even escaped or in CDATA.
@@ -37,16 +37,9 @@ def element(name: str, value) -> str:
     return f"<{name}>{text(value)}</{name}>" if value not in ("", None) else f"<{name}/>"
 
 
-def site_base(site: Site) -> str:
-    """Where a site's pages live: its first origin, else https:// and its first domain."""
-    if site.origins:
-        return site.origins[0].rstrip("/")
-    return f"https://{site.domains[0]}" if site.domains else ""
-
-
 def article_link(site: Site, article: Article) -> str:
     """The page a discussion belongs to: an external article's URL, a hosted one's address."""
-    return article.url or site_base(site) + article.get_absolute_url()
+    return article.url or site.base_url + article.get_absolute_url()
 
 
 def article_time(article: Article) -> datetime:
@@ -98,11 +91,11 @@ def export_lines(site: Site, *, article_url: str | None = None) -> Iterator[str]
     yield (f'<category dsq:id="{site.pk}">{element("forum", site.slug)}{element("title", site.name)}'
            "<isDefault>true</isDefault></category>")
     articles = site_articles(site, article_url)
-    for article in _batched(articles, "id"):  # every thread before any post, as Disqus writes them
+    for article in batched(articles, "id"):  # every thread before any post, as Disqus writes them
         yield thread(site, article)
-    for article in _batched(articles, "id"):
+    for article in batched(articles, "id"):
         times = CommentTimes(article)
-        for comment in _batched(Comment.objects.filter(thread=article), "path"):
+        for comment in batched(Comment.objects.filter(thread=article), "path"):
             yield post(comment, times(comment))
     yield "</disqus>"
 
@@ -133,8 +126,6 @@ def post(comment: Comment, created: datetime) -> str:
         "<author>", element("email", comment.author_email), element("name", comment.author_name),
         f"<isAnonymous>{str(comment.user_id is None).lower()}</isAnonymous></author>",
     ]
-    if comment.ip_address:
-        parts.append(element("ipAddress", comment.ip_address))
     parts.append(f'<thread dsq:id="{comment.thread_id}"/>')
     if comment.parent_id is not None:
         parts.append(f'<parent dsq:id="{comment.parent_id}"/>')

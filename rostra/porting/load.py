@@ -39,14 +39,15 @@ class _Loader:
 
     def article(self, record: ArticleRecord) -> None:
         record.url = _page_url(record.url)
-        thread = Article.objects.filter(
-            site=self.site, source=record.source, source_id=record.source_id
-        ).first()
+        articles = Article.objects.order_by()  # looked up by keys: no sort wanted
+        thread = _one(articles.filter(site=self.site, source=record.source,
+                                      source_id=record.source_id))
         if thread is None and record.url:
             # several threads of one page (a Disqus classic) become one discussion
-            thread = Article.objects.filter(site=self.site, url=record.url).first()
+            thread = _one(articles.filter(site=self.site, url=record.url))
         if thread is None:
             thread = save_article(_new_article(self.site, record))
+            self.stored[thread.pk] = {}  # a new article holds no comments yet: no need to look
             self.report.articles_created += 1
         else:
             self.report.articles_existing += 1
@@ -150,6 +151,10 @@ class _Loader:
                 self.report.authors.add(record.author_email.lower() or record.author_name)
             children = self.waiting.pop((thread_pk, record.source_id), [])
             todo.extend((child, comment) for child in reversed(children))
+
+
+def _one(queryset):
+    return next(iter(queryset[:1]), None)
 
 
 def _page_url(url: str) -> str:

@@ -54,7 +54,7 @@ def comment_line(comment: Comment) -> dict:
     }
 
 
-def _batched(queryset, key: str):
+def batched(queryset, key: str):
     """Rows in `key` order, BATCH at a time (keyset pagination: no growing OFFSET)."""
     last = None
     while True:
@@ -74,7 +74,7 @@ def export_lines(site: Site, *, article_url: str | None = None) -> Iterator[str]
     articles = Article.objects.filter(site=site)
     if article_url is not None:
         articles = articles.filter(url=article_url)
-    for article in _batched(articles, "id"):
+    for article in batched(articles, "id"):
         yield json.dumps(article_line(article), ensure_ascii=False)
-        for comment in _batched(Comment.objects.filter(thread=article), "path"):
+        for comment in batched(Comment.objects.filter(thread=article), "path"):
             yield json.dumps(comment_line(comment), ensure_ascii=False)

@@ -24,10 +24,9 @@ from rostra.porting.disqus_export import (
     cdata,
     element,
     site_articles,
-    site_base,
     text,
 )
-from rostra.porting.rostra_format import _batched
+from rostra.porting.rostra_format import batched
 from rostra.sites.models import Site
 
 WP = "http://wordpress.org/export/1.2/"
@@ -47,7 +46,7 @@ def _wp(value: str) -> str:
 
 def export_lines(site: Site, *, article_url: str | None = None) -> Iterator[str]:
     """The WXR export of `site` (or of its one article at `article_url`), piece by piece."""
-    base = site_base(site)
+    base = site.base_url
     yield '<?xml version="1.0" encoding="UTF-8" ?>'
     yield "<!-- generator=\"Rostra\" A WordPress eXtended RSS file: a site's articles and comments. -->"
     yield ('<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
@@ -62,10 +61,10 @@ def export_lines(site: Site, *, article_url: str | None = None) -> Iterator[str]
         element("wp:base_blog_url", base), "<generator>Rostra</generator>",
     ))
     tz = site.tzinfo
-    for article in _batched(site_articles(site, article_url), "id"):
+    for article in batched(site_articles(site, article_url), "id"):
         yield item(site, article, tz)
         times = CommentTimes(article)
-        for comment in _batched(Comment.objects.filter(thread=article), "path"):
+        for comment in batched(Comment.objects.filter(thread=article), "path"):
             yield wp_comment(comment, times(comment), tz)
         yield "</item>"
     yield "</channel>"
@@ -101,7 +100,7 @@ def wp_comment(comment: Comment, created: datetime, tz: ZoneInfo) -> str:
         f"<wp:comment_author>{_wp(comment.author_name)}</wp:comment_author>",
         f"<wp:comment_author_email>{text(comment.author_email)}</wp:comment_author_email>",
         f"<wp:comment_author_url>{text(comment.author_website)}</wp:comment_author_url>",
-        f"<wp:comment_author_IP>{text(comment.ip_address or '')}</wp:comment_author_IP>",
+        "<wp:comment_author_IP></wp:comment_author_IP>",  # never exported: see docs/export-format.md
         element("wp:comment_date", _date(created, tz)),
         element("wp:comment_date_gmt", _date(created, UTC)),
         f"<wp:comment_content>{cdata(comment.body_html or ' ')}</wp:comment_content>",

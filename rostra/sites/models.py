@@ -37,5 +37,13 @@ class Site(models.Model):
         return self.name
 
     @property
+    def base_url(self) -> str:
+        """Where the site's pages live: its first origin, else https:// and its first domain ("" when
+        it has neither). Page paths from other systems (Isso's `uri`) are resolved against it."""
+        if self.origins:
+            return self.origins[0].rstrip("/")
+        return f"https://{self.domains[0]}" if self.domains else ""
+
+    @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)

@@ -130,19 +130,10 @@ def check_write(request, site: Site) -> None:
                              f"{request.headers.get('Origin')}.")
 
 
-def site_base(site: Site) -> str | None:
-    """Where an Isso `uri` (a path) is resolved: the site's first origin, else its first domain."""
-    if site.origins:
-        return site.origins[0].rstrip("/")
-    if site.domains:
-        return f"https://{site.domains[0]}"
-    return None
-
-
 def thread_url(site: Site, uri: str) -> str | None:
     if uri.startswith(("http://", "https://")):
         return uri
-    base = site_base(site)
+    base = (site.base_url or None)
     if base is None:
         return None
     return base + (uri if uri.startswith("/") else "/" + uri)
@@ -155,7 +146,7 @@ def thread_for(site: Site, uri: str) -> Article | None:
 
 def thread_uri(site: Site, thread: Article) -> str:
     """The Isso `uri` of a thread: its path when it is on the site's base, else its URL."""
-    base = site_base(site)
+    base = (site.base_url or None)
     if base and thread.url.startswith(base.lower() + "/"):
         return thread.url[len(base):]
     return thread.url
@@ -317,7 +308,7 @@ def feed(request, site):
     uri = required(request, "uri")
     limit = integer(request, "limit", FEED_LIMIT, minimum=1)
     thread = thread_for(site, uri)
-    base = site_base(site) or request.build_absolute_uri("/").rstrip("/")
+    base = (site.base_url or None) or request.build_absolute_uri("/").rstrip("/")
     page = thread.url if thread else thread_url(site, uri) or uri
     atom = Atom1Feed(
         title=f"Comments on {thread.title if thread else uri}",
@@ -384,7 +375,7 @@ def info(request, site):
     return _json({
         "version": f"{ISSO_VERSION}+rostra",
         "host": request.build_absolute_uri(request.path.rsplit("/info", 1)[0] + "/").rstrip("/"),
-        "origin": site_base(site) or "",
+        "origin": (site.base_url or None) or "",
         "moderation": False,
     })
 

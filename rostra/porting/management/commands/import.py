@@ -53,13 +53,6 @@ def sniff(path: Path) -> str:
     return "page"
 
 
-def site_base(site: Site) -> str:
-    """Where a site's page paths live: its first origin, else https:// and its first domain."""
-    if site.origins:
-        return site.origins[0]
-    return f"https://{site.domains[0]}" if site.domains else ""
-
-
 class Command(BaseCommand):
     help = "Import a file into a site. Running it again with the same file adds nothing."
 
@@ -109,7 +102,7 @@ class Command(BaseCommand):
                         records = read_wxr(stream, tz=target.tzinfo)
                     report = load_records(target, records, **load)
             elif format == "isso-db":
-                report = load_records(target, read_isso_db(path, base=site_base(target)), **load)
+                report = load_records(target, read_isso_db(path, base=target.base_url), **load)
             elif format in ("remark42", "isso-json", "commento", "reddit"):
                 with path.open(encoding="utf-8") as stream:
                     self.shown.watch(stream.buffer.tell)
@@ -120,7 +113,7 @@ class Command(BaseCommand):
                     elif format == "commento":
                         records = read_commento(stream)
                     else:
-                        records = read_isso_json(stream, base=site_base(target))
+                        records = read_isso_json(stream, base=target.base_url)
                     report = load_records(target, records, **load)
             else:
                 text = path.read_text(encoding="utf-8")
