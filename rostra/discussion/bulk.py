@@ -10,7 +10,7 @@ only whole flushes behind.
 
 from collections import Counter
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 
 from django.db import connection, transaction
@@ -103,32 +103,26 @@ class CommentBatch:
 
 
 def _insert(comments: list[NewComment]) -> None:
-    """Multi-row INSERTs, values adapted column by column: what bulk_create does, without its
-    per-value machinery (which costs more than the insert itself). Columns NewComment does not
-    carry get their model defaults."""
+    """One prepared INSERT run over every row (executemany), values adapted column by column: what
+    bulk_create does, without its per-value machinery (which costs more than the insert itself).
+    Columns NewComment does not carry get their model defaults."""
     ops = connection.ops
     carried = {f.name for f in fields(NewComment)}
     columns, getters = [], []
     for field in Comment._meta.concrete_fields:
         columns.append(ops.quote_name(field.column))
-        name = field.attname if field.attname in carried else None
-        if field.attname == "id":
-            name = "pk"
-        if name is None:
+        name = "pk" if field.attname == "id" else field.attname
+        if name not in carried:
             default = field.get_db_prep_save(field.get_default(), connection)
             getters.append(lambda comment, value=default: value)
         elif isinstance(field, DateTimeField):
             getters.append(lambda comment, name=name: _adapt_time(getattr(comment, name)))
         else:
             getters.append(attrgetter(name))
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, min(500, 30000 // len(columns)))  # under SQLite's variable limit
-    head = f"INSERT INTO {ops.quote_name(Comment._meta.db_table)} ({', '.join(columns)}) VALUES "
+    table = ops.quote_name(Comment._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        for start in range(0, len(comments), per_statement):
-            chunk = comments[start : start + per_statement]
-            values = [get(comment) for comment in chunk for get in getters]
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)), values)
+        cursor.executemany(sql, [[get(comment) for get in getters] for comment in comments])
 
 
 def _catch_up_sequence(kept_max: int) -> None:
@@ -144,8 +138,12 @@ def _catch_up_sequence(kept_max: int) -> None:
         )
 
 
-def _adapt_time(value):
-    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+def _adapt_time(value: datetime | None):
+    if value is None:
+        return None
+    if connection.vendor == "sqlite":  # what Django stores there: naive UTC, ISO with a space
+        return str(value.astimezone(UTC).replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _place(comment: NewComment, parent: Parent) -> None:
