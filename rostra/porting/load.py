@@ -7,17 +7,20 @@ stored (same source and source id) is left as it is and counted as existing: imp
 nothing. Comments go in through CommentBatch (ids in blocks, paths in one pass, bulk inserts).
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
 
 from django.db import transaction
+from django.utils import timezone
 
 from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
 from rostra.core.markup import render
 from rostra.discussion.bulk import CommentBatch, NewComment
+from rostra.discussion.create import bump_thread
 from rostra.discussion.models import Comment
 from rostra.porting.records import ArticleRecord, CommentRecord, ImportReport, SkippedRecord, SourceError
 from rostra.sites.models import Site
@@ -31,6 +34,7 @@ class _Loader:
         self.last_thread: Article | None = None
         # thread pk → source id → the stored comment's path, or the comment waiting in the batch
         self.stored: dict[int, dict[str, str | NewComment]] = {}
+        self.previous: dict[int, dict[str, tuple]] = defaultdict(dict)  # see _known
         self.waiting: dict[tuple[int, str], list[CommentRecord]] = defaultdict(list)
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
@@ -72,8 +76,10 @@ class _Loader:
         known = self._known(thread)
         key = (thread.pk, record.source_id)
         if record.source_id in known or key in self.waiting_ids:
-            if isinstance(known.get(record.source_id), str):
+            earlier = self.previous[thread.pk].pop(record.source_id, None)
+            if earlier is not None:
                 self.report.comments_existing += 1
+                self._apply_changes(thread, record, earlier)
             else:
                 self.report.skipped.append(f"comment {record.source_id}{_at(record)}: the file holds "
                                            "it more than once; the first is kept")
@@ -110,12 +116,37 @@ class _Loader:
             self.stored[comment.thread_id][comment.source_id] = comment.path
 
     def _known(self, thread: Article) -> dict[str, str | NewComment]:
+        """Source id → path of the thread's comments (or the NewComment still in the batch). For
+        those an earlier import stored, `previous` keeps what is needed to notice changes."""
         if thread.pk not in self.stored:
-            self.stored[thread.pk] = dict(
-                Comment.objects.filter(thread=thread).exclude(source="")
-                .values_list("source_id", "path")
-            )
+            known, previous = {}, {}
+            rows = (Comment.objects.filter(thread=thread).exclude(source="")
+                    .values_list("source_id", "path", "id", "state", "body_source").iterator())
+            for source_id, path, pk, state, body in rows:
+                known[source_id] = path
+                previous[source_id] = (pk, state, _digest(body))
+            self.stored[thread.pk], self.previous[thread.pk] = known, previous
         return self.stored[thread.pk]
+
+    def _apply_changes(self, thread: Article, record: CommentRecord, earlier: tuple) -> None:
+        """What a newer export says of a comment stored before: new words replace the old ones,
+        and a deletion (or spam, or a return to moderation) at the source is applied. A comment
+        Rostra's moderators took down is never put back up by an import."""
+        pk, state, digest = earlier
+        if record.is_placeholder:
+            return
+        changes = {}
+        if _digest(record.body) != digest:
+            changes.update(body_source=record.body, body_html=render(record.body, record.body_format),
+                           body_format=record.body_format, edited=record.edited or timezone.now())
+        if state == Comment.State.VISIBLE and record.state != state:
+            changes["state"] = record.state
+        if not changes:
+            return
+        with transaction.atomic():
+            Comment.objects.filter(pk=pk).update(**changes)
+            bump_thread(thread.pk, count_delta=-1 if "state" in changes else 0)
+        self.report.comments_updated += 1
 
     def _store(self, thread: Article, record: CommentRecord, parent: str | NewComment | None) -> None:
         self._store_in(thread.pk, record, parent)
@@ -151,6 +182,10 @@ class _Loader:
                 self.report.authors.add(record.author_email.lower() or record.author_name)
             children = self.waiting.pop((thread_pk, record.source_id), [])
             todo.extend((child, comment) for child in reversed(children))
+
+
+def _digest(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=8).digest()
 
 
 def _one(queryset):

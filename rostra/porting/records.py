@@ -54,6 +54,7 @@ class ImportReport:
     articles_existing: int = 0
     comments_created: int = 0
     comments_existing: int = 0
+    comments_updated: int = 0  # of those existing: edited or deleted at the source since
     placeholders_created: int = 0
     skipped: list[str] = field(default_factory=list)  # "where: why", one per record left out
     skipped_by_design: int = 0  # pingbacks, trackbacks: not comments
@@ -66,6 +67,9 @@ class ImportReport:
             f"articles: {self.articles_created} imported, {self.articles_existing} already here",
             f"comments: {self.comments_created} imported, {self.comments_existing} already here",
         ]
+        if self.comments_updated:
+            parts[-1] += (f" ({self.comments_updated} of those already here changed at the source "
+                          "and were updated)")
         if self.placeholders_created:
             parts[-1] += (
                 f" ({self.placeholders_created} of those imported are placeholders for missing "

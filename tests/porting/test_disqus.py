@@ -131,3 +131,46 @@ def test_posts_without_an_id_are_skipped_with_the_reason(site):
     report = load_records(site, read_disqus(io.BytesIO(xml)))
     assert len(report.skipped) == 2 and "without an id" in report.skipped[0]
     assert not Comment.objects.exists()
+
+
+def test_a_newer_export_applies_edits_and_deletions_and_adds_only_what_is_new(site, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rostra.articles.models import Article
+    from rostra.discussion.models import Comment
+
+    def export(posts):
+        body = "".join(
+            f'<post dsq:id="{pid}"><message><![CDATA[<p>{words}</p>]]></message>'
+            f"<createdAt>2024-01-0{n + 1}T10:00:00Z</createdAt><isDeleted>{deleted}</isDeleted>"
+            f"<isSpam>false</isSpam><author><name>A{pid}</name></author>"
+            f'<thread dsq:id="t1"/>{parent}</post>'
+            for n, (pid, words, deleted, parent) in enumerate(posts))
+        path = tmp_path / "export.xml"
+        path.write_text('<?xml version="1.0"?><disqus xmlns="http://disqus.com" '
+                        'xmlns:dsq="http://disqus.com/disqus-internals"><thread dsq:id="t1">'
+                        "<link>https://news.example.org/a/</link><title>A</title></thread>"
+                        f"{body}</disqus>")
+        out = StringIO()
+        call_command("import", str(path), site=site.slug, stdout=out)
+        return out.getvalue()
+
+    export([("p1", "First words", "false", ""), ("p2", "Second words", "false", "")])
+    from rostra.moderation.actions import mark_spam
+
+    mark_spam(Comment.objects.get(source_id="p2"), actor=None)  # a Rostra moderator took it down
+    out = export([
+        ("p1", "First words, corrected", "false", ""),
+        ("p2", "Second words", "false", ""),
+        ("p3", "A new reply", "false", '<parent dsq:id="p1"/>'),
+    ])
+    assert "comments: 1 imported, 2 already here (1 of those already here changed" in out
+    first = Comment.objects.get(source_id="p1")
+    assert first.body_html == "<p>First words, corrected</p>" and first.edited is not None
+    assert Comment.objects.get(source_id="p2").state == Comment.State.SPAM  # not put back up
+    out = export([("p1", "First words, corrected", "true", ""), ("p3", "A new reply", "false", "")])
+    assert Comment.objects.get(source_id="p1").state == Comment.State.DELETED
+    assert Comment.objects.count() == 3
+    assert Article.objects.get().comment_count == 1  # only the reply is still visible
