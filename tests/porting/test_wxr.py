@@ -18,11 +18,16 @@ EXPORTS = [
     "wordpress-importer/test-serialized-comment-meta.xml", "wordpress-importer/wxr-with-sub-data.xml",
     "wordpress-importer/e2e-wxr-comprehensive.xml", "remark42/wordpress-wxr-xmlTestWP.xml",
     "hexo-migrator-wordpress/wordpress.xml",
+    # WordPress's parser edge cases: posts only, no comments (so nothing to import, and no error)
+    "wordpress-importer/cdata-edge.xml", "wordpress-importer/crazy-cdata-escaped.xml",
+    "wordpress-importer/invalid-version-tag.xml", "wordpress-importer/missing-tags.xml",
+    "wordpress-importer/missing-version-tag.xml", "wordpress-importer/wxr-utf-8-challenges.xml",
 ]
 BROKEN = {  # not well-formed XML: refused with the line where it breaks
     "wordpress-importer/malformed.xml": 90,
     "wordpress-importer/crazy-cdata.xml": 18,
     "jekyll/wordpress-com-export.xml": 49,  # an undeclared namespace prefix
+    "wordpress-importer/malformed-simple.xml": 14,  # ends in the middle
 }
 
 
@@ -71,6 +76,12 @@ def test_broken_exports_name_their_line_and_import_nothing(site, name, line):
     with pytest.raises(CommandError, match=rf"line {line}: the XML is not well-formed.*Nothing was imported"):
         call_command("import", str(FIXTURES / name), format="wxr", site=site.slug, on_error="stop")
     assert not Comment.objects.exists() and not Article.objects.exists()
+
+
+def test_a_wxr_fragment_without_rss_or_namespace_is_recognised_and_refused_clearly(site):
+    with pytest.raises(CommandError, match=r"this is not a WordPress export \(its root is not <rss>\)"):
+        call_command("import", str(FIXTURES / "remark42/wordpress-wxr-xmlTestWPmd.xml"),
+                     site=site.slug, on_error="stop")
 
 
 def test_dry_run_reports_and_writes_nothing(site, capsys):

@@ -35,7 +35,7 @@ def sniff(path: Path) -> str:
         return "rostra"
     if b"<disqus" in head:  # even after stray bytes, which the reader passes over
         return "disqus"
-    if b"<rss" in head and b"wordpress.org/export" in head:
+    if b"<rss" in head and b"wordpress.org/export" in head or b"<wp:comment>" in head:
         return "wxr"
     if REDDIT.match(head):
         return "reddit"
