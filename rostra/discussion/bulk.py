@@ -41,6 +41,7 @@ class NewComment:
     source: str = ""
     source_id: str = ""
     is_placeholder: bool = False
+    user_id: int | None = None
     # set by CommentBatch (a restore sets `pk` itself, to keep the ids of an export)
     pk: int = 0
     parent_id: int | None = None

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +40,9 @@ class _Loader:
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
         self.batch.on_flush.append(self._forget_stored)
+        # Comments whose author's email is an account's are linked to that account.
+        self.accounts = {email.lower(): pk for pk, email in
+                         get_user_model().objects.exclude(email="").values_list("pk", "email")}
         self.source = ""
 
     def article(self, record: ArticleRecord) -> None:
@@ -173,6 +177,7 @@ class _Loader:
                 source=self.source,
                 source_id=record.source_id,
                 is_placeholder=record.is_placeholder,
+                user_id=self.accounts.get(record.author_email.lower()) if record.author_email else None,
             ), parent)
             self.stored[thread_pk][record.source_id] = comment
             self.waiting_ids.discard((thread_pk, record.source_id))

@@ -174,3 +174,16 @@ def test_a_newer_export_applies_edits_and_deletions_and_adds_only_what_is_new(si
     assert Comment.objects.get(source_id="p1").state == Comment.State.DELETED
     assert Comment.objects.count() == 3
     assert Article.objects.get().comment_count == 1  # only the reply is still visible
+
+
+def test_comments_by_an_account_s_email_are_linked_to_the_account(site, django_user_model):
+    from django.core.management import call_command
+
+    from rostra.discussion.models import Comment
+
+    peter = django_user_model.objects.create_user("peter", email="FOO@bar.com")
+    call_command("import", str(FIXTURES / "isso/disqus.xml"), site=site.slug)
+    linked = Comment.objects.filter(user=peter)
+    assert linked.exists()
+    assert set(linked.values_list("author_email", flat=True)) == {"foo@bar.com"}
+    assert not Comment.objects.filter(user__isnull=False).exclude(author_email__iexact="foo@bar.com")
