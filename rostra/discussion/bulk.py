@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from operator import attrgetter
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Max
+from django.db.models import Max
 
 from rostra.articles.models import Article
 from rostra.discussion.models import SEGMENT_WIDTH, Comment, decode_segment, encode_segment
@@ -93,10 +93,7 @@ class CommentBatch:
                                               and not comment.is_placeholder)
                 comments.append(comment)
             _insert(comments)
-            for thread_id, count in counts.items():
-                Article.objects.filter(pk=thread_id).update(
-                    comment_count=F("comment_count") + count, version=F("version") + 1
-                )
+            _move_threads_on(counts)
         self.stored += len(self.pending)
         self.pending = []
         for listener in self.on_flush:
@@ -104,26 +101,41 @@ class CommentBatch:
 
 
 def _insert(comments: list[NewComment]) -> None:
-    """One prepared INSERT run over every row (executemany), values adapted column by column: what
-    bulk_create does, without its per-value machinery (which costs more than the insert itself).
-    Columns NewComment does not carry get their model defaults."""
+    """One prepared INSERT run over every row (executemany): what bulk_create does, without its
+    per-value machinery (which costs more than the insert itself). Each row is one C-level attribute
+    fetch; columns NewComment does not carry get their model defaults."""
     ops = connection.ops
     carried = {f.name for f in fields(NewComment)}
-    columns, getters = [], []
+    names, columns, defaults, default_columns = [], [], [], []
     for field in Comment._meta.concrete_fields:
-        columns.append(ops.quote_name(field.column))
         name = "pk" if field.attname == "id" else field.attname
-        if name not in carried:
-            default = field.get_db_prep_save(field.get_default(), connection)
-            getters.append(lambda comment, value=default: value)
-        elif isinstance(field, DateTimeField):
-            getters.append(lambda comment, name=name: _adapt_time(getattr(comment, name)))
+        if name in carried:
+            names.append(name)
+            columns.append(ops.quote_name(field.column))
         else:
-            getters.append(attrgetter(name))
+            defaults.append(field.get_db_prep_save(field.get_default(), connection))
+            default_columns.append(ops.quote_name(field.column))
+    for comment in comments:
+        comment.created = _adapt_time(comment.created)
+        comment.edited = _adapt_time(comment.edited)
+    row = attrgetter(*names)
+    defaults = tuple(defaults)
     table = ops.quote_name(Comment._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    all_columns = columns + default_columns
+    sql = (f"INSERT INTO {table} ({', '.join(all_columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(all_columns))})")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[get(comment) for get in getters] for comment in comments])
+        cursor.executemany(sql, [row(comment) + defaults for comment in comments])
+
+
+def _move_threads_on(counts: Counter) -> None:
+    """Each thread's comment count up by what it gained, and its version on (caches go stale)."""
+    table = connection.ops.quote_name(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET comment_count = comment_count + %s, version = version + 1 WHERE id = %s",
+            [(count, thread_id) for thread_id, count in counts.items()],
+        )
 
 
 def _catch_up_sequence(kept_max: int) -> None:

@@ -32,6 +32,7 @@ class _Loader:
         self.site = site
         self.report = report
         self.threads: dict[str, Article] = {}
+        self.site_articles: dict[tuple, int] | None = None  # by source id, and by page URL
         self.last_thread: Article | None = None
         # thread pk → source id → the stored comment's path, or the comment waiting in the batch
         self.stored: dict[int, dict[str, str | NewComment]] = {}
@@ -47,17 +48,26 @@ class _Loader:
 
     def article(self, record: ArticleRecord) -> None:
         record.url = _page_url(record.url)
-        articles = Article.objects.order_by()  # looked up by keys: no sort wanted
-        thread = _one(articles.filter(site=self.site, source=record.source,
-                                      source_id=record.source_id))
-        if thread is None and record.url:
+        if self.site_articles is None:  # the site's articles, once: one query, not two per article
+            self.site_articles = {}
+            for pk, source, source_id, url in Article.objects.filter(site=self.site).values_list(
+                    "pk", "source", "source_id", "url").iterator():
+                self.site_articles[("source", source, source_id)] = pk
+                if url:
+                    self.site_articles[("url", url)] = pk
+        pk = self.site_articles.get(("source", record.source, record.source_id))
+        if pk is None and record.url:
             # several threads of one page (a Disqus classic) become one discussion
-            thread = _one(articles.filter(site=self.site, url=record.url))
-        if thread is None:
+            pk = self.site_articles.get(("url", record.url))
+        if pk is None:
             thread = save_article(_new_article(self.site, record))
+            self.site_articles[("source", record.source, record.source_id)] = thread.pk
+            if thread.url:
+                self.site_articles[("url", thread.url)] = thread.pk
             self.stored[thread.pk] = {}  # a new article holds no comments yet: no need to look
             self.report.articles_created += 1
         else:
+            thread = Article(pk=pk, site=self.site)  # the loader needs its id only
             self.report.articles_existing += 1
         self.threads[record.source_id] = self.last_thread = thread
         self.source = record.source
@@ -191,10 +201,6 @@ class _Loader:
 
 def _digest(body: str) -> bytes:
     return hashlib.blake2b(body.encode(), digest_size=8).digest()
-
-
-def _one(queryset):
-    return next(iter(queryset[:1]), None)
 
 
 def _page_url(url: str) -> str:

@@ -1,7 +1,8 @@
 """rostra import: bring discussions in from another system's file (see `--format`)."""
 
+import gc
 import re
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -53,6 +54,20 @@ def sniff(path: Path) -> str:
     return "page"
 
 
+@contextmanager
+def _fewer_collections():
+    """An import allocates millions of short-lived objects and no reference cycles: Python's cyclic
+    collector, run every 700 allocations by default, would take a quarter of its time."""
+    threshold = gc.get_threshold()
+    gc.freeze()  # what Django set up stays put: no collection walks it again
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 class Command(BaseCommand):
     help = "Import a file into a site. Running it again with the same file adds nothing."
 
@@ -80,7 +95,7 @@ class Command(BaseCommand):
         if format == "auto":
             format = sniff(path)
         with ImportProgress(name=path.name, total_bytes=path.stat().st_size, mode=progress,
-                            stream=self.stderr._out) as shown:
+                            stream=self.stderr._out) as shown, _fewer_collections():
             load = {"on_error": on_error, "dry_run": dry_run, "on_progress": shown.update}
             self.shown = shown
             if format == "rostra":
