@@ -84,3 +84,16 @@ def test_commento_exports_keep_every_comment_author_and_parent(site, name, count
             assert stored.parent.source_id == source["parentHex"] or stored.parent.is_placeholder
     call_command("import", str(FIXTURES / name), site=site.slug)
     assert f"comments: 0 imported, {count} already here" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("fmt", "content", "message"), [
+    ("commento", b'{"comments": [{"commentHex": "a", "markdown": "hi"', "not JSON within its first"),
+    ("commento", b"[1, 2]", "expected an object at the top of the file"),
+    ("isso-json", b'{"id": "/a/"}', "expected a list at the top of the file"),
+    ("isso-json", b'[{"id": "/a/", "comments": [', "not JSON within its first"),
+])
+def test_json_read_incrementally_still_says_what_is_wrong(site, tmp_path, fmt, content, message):
+    path = tmp_path / "export.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import", str(path), format=fmt, site=site.slug, on_error="stop")

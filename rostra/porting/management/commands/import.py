@@ -118,17 +118,21 @@ class Command(BaseCommand):
                     report = load_records(target, records, **load)
             elif format == "isso-db":
                 report = load_records(target, read_isso_db(path, base=target.base_url), **load)
-            elif format in ("remark42", "isso-json", "commento", "reddit"):
+            elif format in ("isso-json", "commento"):
+                with path.open("rb") as stream:  # read incrementally (ijson)
+                    self.shown.watch(stream.tell)
+                    if format == "commento":
+                        records = read_commento(stream)
+                    else:
+                        records = read_isso_json(stream, base=target.base_url)
+                    report = load_records(target, records, **load)
+            elif format in ("remark42", "reddit"):
                 with path.open(encoding="utf-8") as stream:
                     self.shown.watch(stream.buffer.tell)
                     if format == "reddit":
                         records = read_reddit(stream)
-                    elif format == "remark42":
-                        records = read_remark42(stream)
-                    elif format == "commento":
-                        records = read_commento(stream)
                     else:
-                        records = read_isso_json(stream, base=target.base_url)
+                        records = read_remark42(stream)
                     report = load_records(target, records, **load)
             else:
                 text = path.read_text(encoding="utf-8")
