@@ -42,9 +42,9 @@ def write_disqus(path: Path, count: int, *, per_thread: int = 100, seed: int = 1
                       f"<title>Story number {t}</title>"
                       f"<createdAt>{START.isoformat()}</createdAt></thread>\n")
         for thread, n, parent, when, words in _comments(count, per_thread, seed):
-            reply = f'<parent dsq:id="c{parent}"/>' if parent else ""
+            reply = f'<parent dsq:id="{parent}"/>' if parent else ""
             out.write(
-                f'<post dsq:id="c{n}"><id/><message><![CDATA[<p>{words}</p>]]></message>'
+                f'<post dsq:id="{n}"><id/><message><![CDATA[<p>{words}</p>]]></message>'
                 f"<createdAt>{when.strftime('%Y-%m-%dT%H:%M:%SZ')}</createdAt>"
                 "<isDeleted>false</isDeleted><isSpam>false</isSpam>"
                 f"<author><name>Reader {n % 997}</name><email>reader{n % 997}@example.org</email>"

@@ -56,7 +56,8 @@ class NewComment:
         return self.pk
 
 
-Parent = NewComment | str | None  # a comment of this batch, the path of a stored comment, or none
+# A comment of this batch, the path or the id of a stored comment, or none.
+Parent = NewComment | str | int | None
 
 
 class CommentBatch:
@@ -83,12 +84,15 @@ class CommentBatch:
             if kept:
                 _catch_up_sequence(max(kept))
             ids = iter(_allocate_ids(len(self.pending) - len(kept), above=max(kept, default=0)))
+            stored_parents = {parent for _, parent in self.pending if type(parent) is int}
+            paths = dict(Comment.objects.filter(pk__in=stored_parents).values_list("id", "path")
+                         ) if stored_parents else {}
             counts: Counter[int] = Counter()
             comments = []
             for comment, parent in self.pending:
                 if not comment.pk:  # else a restore keeps the id of the export
                     comment.pk = next(ids)
-                _place(comment, parent)
+                _place(comment, paths[parent] if type(parent) is int else parent)
                 counts[comment.thread_id] += (comment.state == Comment.State.VISIBLE
                                               and not comment.is_placeholder)
                 comments.append(comment)

@@ -74,12 +74,16 @@ def read_disqus(stream: BinaryIO) -> Iterator[ArticleRecord | CommentRecord]:
     stays valid).
     """
     depth = 0
+    root = None
     try:
         for event, element in iterparse(FromFirstTag(stream), events=("start", "end")):
             if event == "start":
                 depth += 1
-                if depth == 1 and element.tag != NS + "disqus":
-                    raise SourceError("this is not a Disqus export (its root is not <disqus>)", line=1)
+                if depth == 1:
+                    root = element
+                    if element.tag != NS + "disqus":
+                        raise SourceError("this is not a Disqus export (its root is not <disqus>)",
+                                          line=1)
                 continue
             depth -= 1
             if depth != 1:  # only the export's direct children are records
@@ -88,7 +92,7 @@ def read_disqus(stream: BinaryIO) -> Iterator[ArticleRecord | CommentRecord]:
                 yield _thread(element)
             elif element.tag == NS + "post":
                 yield _post(element)
-            element.clear()
+            root.clear()  # the record is read: let go of it (a cleared child would still be kept)
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise SourceError(f"the XML is not well-formed ({exc.msg if hasattr(exc, 'msg') else exc})",
