@@ -90,6 +90,22 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# ROSTRA_HTTPS=1: Rostra is served over HTTPS, by a proxy in front of it that ends TLS and sets
+# X-Forwarded-Proto (and overwrites any the client sent). Then plain HTTP is redirected (but for the
+# health check), browsers are told to stay on HTTPS, and cookies travel over HTTPS only.
+# `rostra check --deploy` passes with it on.
+if env.flag("ROSTRA_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # A comment server usually has a host name of its own; a site whose subdomains are not all on
+    # HTTPS turns these two off.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("ROSTRA_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.flag("ROSTRA_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
