@@ -76,8 +76,11 @@ def minutes_ago(n: int) -> datetime:
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache (thread ids repeat across test databases)."""
+    """Each test starts with empty caches (thread ids and address keys repeat across test databases)."""
     from django.core.cache import cache
 
+    from rostra.identity import addresses
+
     cache.clear()
+    addresses._keys.clear()
     yield

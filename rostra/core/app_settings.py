@@ -37,6 +37,11 @@ SETTINGS: dict[str, Setting] = {
         "many readers behind one address; this only stops one browser voting again and again).",
     ),
     "MAX_BODY_LENGTH": Setting(10_000, int, "Longest comment body accepted, in characters."),
+    "ADDRESS_RETENTION_DAYS": Setting(
+        90, int,
+        "Days a comment keeps the keyed hash of its author's network address (and its month's key "
+        "is kept); never the address itself.",
+    ),
     "MAX_NAME_LENGTH": Setting(100, int, "Longest author name accepted, in characters."),
     "DEFAULT_SITE": Setting(
         "", str, "Slug of the site served on hosts that no site claims (empty: the oldest site)."

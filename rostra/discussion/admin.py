@@ -34,13 +34,13 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("thread",)
     date_hierarchy = "created"
     readonly_fields = (
-        "thread", "parent", "depth", "path", "user", "ip_address", "created", "edited",
+        "thread", "parent", "depth", "path", "user", "address_hash", "created", "edited",
         "upvotes", "downvotes", "score", "body_html", "source", "source_id",
     )
     fields = (
         "thread", "parent", "state", "author_name", "author_email", "author_website",
         "body_source", "body_html", "created", "edited", "upvotes", "downvotes", "score",
-        "user", "ip_address", "depth", "path", "source", "source_id",
+        "user", "address_hash", "depth", "path", "source", "source_id",
     )
     actions = [
         _bulk(actions.approve_comment, "approved", "Approve (make visible)"),

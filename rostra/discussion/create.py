@@ -11,6 +11,7 @@ from rostra.articles.models import Article
 from rostra.core.errors import Refused
 from rostra.core.markup import render
 from rostra.discussion.models import Comment, encode_segment
+from rostra.identity.addresses import address_hash
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def create_comment(
     author_email: str = "",
     author_website: str = "",
     user=None,
-    ip_address: str | None = None,
+    address: str | None = None,
     state: str = Comment.State.VISIBLE,
     created: datetime | None = None,
     submission_key: str = "",
@@ -74,7 +75,7 @@ def create_comment(
                 earlier = Comment.objects.filter(thread=thread, submission_key=submission_key).first()
                 if earlier is not None:
                     return Created(earlier, created=False, same_key=True)
-            earlier = _same_words(thread, parent_id, author_name, body, ip_address)
+            earlier = _same_words(thread, parent_id, author_name, body, address_hash(address))
             if earlier is not None:
                 return Created(earlier, created=False)
         parent = None
@@ -96,7 +97,7 @@ def create_comment(
             author_name=author_name,
             author_email=author_email,
             author_website=author_website,
-            ip_address=ip_address,
+            address_hash=address_hash(address),
             body_source=body,
             body_format=body_format,
             body_html=render(body, body_format),
@@ -115,14 +116,14 @@ def create_comment(
 RESUBMIT_WINDOW = timedelta(minutes=10)
 
 
-def _same_words(thread, parent_id, author_name, body, ip_address):
+def _same_words(thread, parent_id, author_name, body, hashed_address):
     """The same words by the same name from the same address moments ago (a form re-sent after Back,
     or a double click that got two submission keys)."""
-    if not ip_address:
+    if not hashed_address:
         return None
     return Comment.objects.filter(
         thread=thread, parent_id=parent_id, author_name=author_name, body_source=body,
-        ip_address=ip_address, created__gte=timezone.now() - RESUBMIT_WINDOW,
+        address_hash=hashed_address, created__gte=timezone.now() - RESUBMIT_WINDOW,
     ).first()
 
 

@@ -90,7 +90,7 @@ class CommentForm(forms.Form):
             author_website=data["author_website"],
             body=data["body"],
             user=user if user is not None and user.is_authenticated else None,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            address=request.META.get("REMOTE_ADDR") or None,
             submission_key=data["submission"] or "",
         )
 

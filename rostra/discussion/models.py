@@ -43,7 +43,11 @@ class Comment(models.Model):
     author_name = models.CharField(max_length=200)
     author_email = models.EmailField(max_length=254, blank=True)
     author_website = models.URLField(max_length=500, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    address_hash = models.CharField(
+        max_length=32, blank=True, editable=False,
+        help_text="Keyed hash of the author's network address, cleared after the retention period "
+                  "(never the address: see rostra/identity/addresses.py).",
+    )
 
     body_source = models.TextField(blank=True)
     body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)

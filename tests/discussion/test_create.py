@@ -114,10 +114,10 @@ def test_subtree_end_bounds_exactly_the_subtree(make_comment):
 
 def test_the_same_words_resent_from_the_same_address_are_stored_once(article):
     first = create_comment(thread=article, parent_id=None, author_name="R", body="x",
-                           submission_key="one", ip_address="192.0.2.1")
+                           submission_key="one", address="192.0.2.1")
     again = create_comment(thread=article, parent_id=None, author_name="R", body="x",
-                           submission_key="two", ip_address="192.0.2.1")
+                           submission_key="two", address="192.0.2.1")
     elsewhere = create_comment(thread=article, parent_id=None, author_name="R", body="x",
-                               submission_key="three", ip_address="192.0.2.2")
+                               submission_key="three", address="192.0.2.2")
     assert not again.created and again.comment.pk == first.comment.pk
     assert elsewhere.created

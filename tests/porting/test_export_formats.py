@@ -48,7 +48,7 @@ def discussion(site, article, make_article, make_comment):
 
     add("top", author_name="Ирина", body="Первый комментарий.", when="2024-01-15 09:30",
         author_email="irina@example.org", author_website="https://irina.example.org/",
-        ip_address="198.51.100.4")
+        address="198.51.100.4")
     add("script", parent="top", author_name="Mallory", when="2024-01-15 10:00",
         body="Look: <script>alert('x')</script> and ]]> too")
     add("chinese", parent="script", author_name="李雷", body="你好，世界 🎉", when="2024-01-15 11:00")
@@ -64,7 +64,7 @@ def discussion(site, article, make_article, make_comment):
     add("imported", parent="placeholder", author_name="Old reader", body="<p>Réponse importée</p>",
         body_format="html", imported=True, source="disqus", source_id="78", when="2024-07-04 18:05")
     add("cdata", author_name="Tom & ]]> Jerry <3", body="x", when="2024-07-05 09:00",
-        author_email="tom@example.org", ip_address="2001:db8::1")
+        author_email="tom@example.org", address="2001:db8::1")
     # bodies Rostra renders never hold a raw "]]>", but an export must not trust that
     Comment.objects.filter(pk=c["cdata"].pk).update(body_html="<p>raw ]]> and ]]&gt; and ]]]]>!</p>")
     add("arabic", thread=letters, author_name="مريم", body="شكراً", when="2024-02-01 08:15")

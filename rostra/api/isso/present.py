@@ -28,7 +28,7 @@ def mode_of(comment: Comment) -> int:
 def author_hash(comment: Comment) -> str:
     """Twelve hex digits that tell authors apart (Isso's clients draw an avatar from them) and are
     stable for one author: a keyed hash of the email, else the address, else the name."""
-    who = comment.author_email.lower() or comment.ip_address or comment.author_name
+    who = comment.author_email.lower() or comment.address_hash or comment.author_name
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"isso-author|{who}".encode(), hashlib.sha256).hexdigest()[:12]
 
