@@ -26,12 +26,15 @@ class Comment(models.Model):
         PLAIN = "plain", "Plain text"
         HTML = "html", "HTML (imported; sanitised)"
 
-    thread = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments")
+    # No index of their own for `thread` and `root`: the composite indexes below start with them.
+    thread = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments",
+                               db_index=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
     )
     root = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
         help_text="The top-level comment of this comment's subtree (itself when top-level).",
     )
     depth = models.PositiveIntegerField(default=0, editable=False)
