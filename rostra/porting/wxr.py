@@ -6,6 +6,7 @@ counted as skipped by design. Comment text is WordPress's (HTML with paragraphs 
 turned into paragraphs here and sanitised when stored.
 """
 
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ STATES = {"1": "visible", "approve": "visible", "0": "pending", "hold": "pending
 _BLOCK = re.compile(r"<(p|div|blockquote|ul|ol|pre|h[1-6])[\s>]", re.I)
 
 
+@functools.lru_cache(maxsize=512)  # an export uses a few dozen distinct tags, millions of times
 def _name(tag: str) -> tuple[str, str]:
     namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
     return namespace, local
@@ -53,9 +55,10 @@ def _time(gmt: str, local: str, tz: ZoneInfo) -> datetime | None:
     for value, zone in ((gmt, UTC), (local, tz)):
         if value and not value.startswith("0000"):
             try:
-                return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+                moment = datetime.fromisoformat(value)  # "YYYY-MM-DD HH:MM:SS"; strptime is 10x slower
             except ValueError:
                 continue
+            return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
     return None
 
 
@@ -69,14 +72,14 @@ def read_wxr(stream: BinaryIO, *, tz: ZoneInfo) -> Iterator[ArticleRecord | Comm
     blog = ""  # the channel's own link: post ids are only unique within one blog
     try:
         for event, element in iterparse(FromFirstTag(stream), events=("start", "end")):
-            namespace, local = _name(element.tag)
             if event == "start":
                 if not root_seen:
                     root_seen = True
-                    if local != "rss":
+                    if _name(element.tag)[1] != "rss":
                         raise SourceError("this is not a WordPress export (its root is not <rss>)",
                                           line=1)
                 continue
+            namespace, local = _name(element.tag)
             if local == "comment" and namespace.startswith(WP):
                 comments.append(_comment(element, tz))
             elif local == "link" and namespace == "" and not blog:
