@@ -11,7 +11,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -21,8 +20,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from bench.generate import write_disqus
+from tests.commands import ROSTRA, environment, rostra
 
-ROSTRA = Path(sys.executable).parent / "rostra"
 WRITERS = 50
 EACH = 200
 STORIES = 5
@@ -34,20 +33,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def environment(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ROSTRA_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(ROSTRA_VAR_DIR=str(var_dir), ROSTRA_DATABASE_URL=f"sqlite:///{var_dir}/rostra.sqlite3",
-               ROSTRA_SECRET_KEY="rostra-concurrency-test-not-a-secret-0123456789abcdefghijkl")
-    return env
-
-
-def rostra(*args, env) -> str:
-    result = subprocess.run([str(ROSTRA), *args], env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 @pytest.fixture
@@ -191,7 +176,7 @@ def check(results, failures, var_dir, env) -> None:
     stored = stored_bodies(var_dir)
     assert set(stored) == accepted  # every accepted comment is there, nothing else
     assert max(stored.values()) == 1  # and only once
-    assert "The stored discussions are consistent." in rostra("check", "--data", env=env)
+    assert "The stored discussions are consistent." in rostra("check", "--data", env=env).stdout
 
 
 def test_fifty_writers_through_every_way_in(server):

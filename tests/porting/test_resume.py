@@ -8,30 +8,15 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bench.generate import write_disqus
+from tests.commands import ROSTRA, environment, rostra
 
-ROSTRA = Path(sys.executable).parent / "rostra"
 COMMENTS = 100_000
-
-
-def environment(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ROSTRA_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(ROSTRA_VAR_DIR=str(var_dir), ROSTRA_DATABASE_URL=f"sqlite:///{var_dir}/rostra.sqlite3",
-               ROSTRA_SECRET_KEY="rostra-resume-test-not-a-secret-0123456789abcdefghijklmnop")
-    return env
-
-
-def rostra(*args, env) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(ROSTRA), *args], env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def fresh_site(var_dir: Path) -> dict[str, str]:
