@@ -133,10 +133,9 @@ def check_write(request, site: Site) -> None:
 def thread_url(site: Site, uri: str) -> str | None:
     if uri.startswith(("http://", "https://")):
         return uri
-    base = (site.base_url or None)
-    if base is None:
+    if not site.base_url:
         return None
-    return base + (uri if uri.startswith("/") else "/" + uri)
+    return site.base_url + (uri if uri.startswith("/") else "/" + uri)
 
 
 def thread_for(site: Site, uri: str) -> Article | None:
@@ -146,7 +145,7 @@ def thread_for(site: Site, uri: str) -> Article | None:
 
 def thread_uri(site: Site, thread: Article) -> str:
     """The Isso `uri` of a thread: its path when it is on the site's base, else its URL."""
-    base = (site.base_url or None)
+    base = site.base_url
     if base and thread.url.startswith(base.lower() + "/"):
         return thread.url[len(base):]
     return thread.url
@@ -308,7 +307,7 @@ def feed(request, site):
     uri = required(request, "uri")
     limit = integer(request, "limit", FEED_LIMIT, minimum=1)
     thread = thread_for(site, uri)
-    base = (site.base_url or None) or request.build_absolute_uri("/").rstrip("/")
+    base = site.base_url or request.build_absolute_uri("/").rstrip("/")
     page = thread.url if thread else thread_url(site, uri) or uri
     atom = Atom1Feed(
         title=f"Comments on {thread.title if thread else uri}",
@@ -375,7 +374,7 @@ def info(request, site):
     return _json({
         "version": f"{ISSO_VERSION}+rostra",
         "host": request.build_absolute_uri(request.path.rsplit("/info", 1)[0] + "/").rstrip("/"),
-        "origin": (site.base_url or None) or "",
+        "origin": site.base_url,
         "moderation": False,
     })
 

@@ -54,6 +54,18 @@ def sniff(path: Path) -> str:
     return "page"
 
 
+# Formats read from a stream: (binary?, reader of (stream, site)). XML and the large JSON exports
+# are read as bytes (iterparse, ijson); JSON Lines and Reddit's files as text.
+STREAMED = {
+    "disqus": (True, lambda stream, site: read_disqus(stream)),
+    "wxr": (True, lambda stream, site: read_wxr(stream, tz=site.tzinfo)),
+    "isso-json": (True, lambda stream, site: read_isso_json(stream, base=site.base_url)),
+    "commento": (True, lambda stream, site: read_commento(stream)),
+    "remark42": (False, lambda stream, site: read_remark42(stream)),
+    "reddit": (False, lambda stream, site: read_reddit(stream)),
+}
+
+
 @contextmanager
 def _fewer_collections():
     """An import allocates millions of short-lived objects and no reference cycles: Python's cyclic
@@ -108,32 +120,13 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
         try:
-            if format in ("disqus", "wxr"):
-                with path.open("rb") as stream:
-                    self.shown.watch(stream.tell)
-                    if format == "disqus":
-                        records = read_disqus(stream)
-                    else:
-                        records = read_wxr(stream, tz=target.tzinfo)
-                    report = load_records(target, records, **load)
+            if format in STREAMED:
+                binary, read = STREAMED[format]
+                with path.open("rb") if binary else path.open(encoding="utf-8") as stream:
+                    self.shown.watch(stream.tell if binary else stream.buffer.tell)
+                    report = load_records(target, read(stream, target), **load)
             elif format == "isso-db":
                 report = load_records(target, read_isso_db(path, base=target.base_url), **load)
-            elif format in ("isso-json", "commento"):
-                with path.open("rb") as stream:  # read incrementally (ijson)
-                    self.shown.watch(stream.tell)
-                    if format == "commento":
-                        records = read_commento(stream)
-                    else:
-                        records = read_isso_json(stream, base=target.base_url)
-                    report = load_records(target, records, **load)
-            elif format in ("remark42", "reddit"):
-                with path.open(encoding="utf-8") as stream:
-                    self.shown.watch(stream.buffer.tell)
-                    if format == "reddit":
-                        records = read_reddit(stream)
-                    else:
-                        records = read_remark42(stream)
-                    report = load_records(target, records, **load)
             else:
                 text = path.read_text(encoding="utf-8")
                 article, comments = read_page(text, tz=target.tzinfo)
