@@ -8,7 +8,7 @@ TITLES = {
     400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
     405: "Method not allowed", 409: "Conflict", 413: "Request too large",
     415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests",
-    500: "Server error",
+    500: "Server error", 503: "Service unavailable",
 }
 
 

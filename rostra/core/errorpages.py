@@ -1,7 +1,13 @@
 """Error pages in Rostra's own look: short, plain words, never a traceback."""
 
+import sys
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+
+from rostra.api.problems import problem
+from rostra.core.errors import Unavailable, database_unavailable
 
 
 def _page(request, status, title, message):
@@ -23,8 +29,42 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    """Django's handler for an uncaught exception (still being handled, so sys.exc_info names it)."""
+    outage = database_unavailable(sys.exc_info()[1])
+    if outage is not None:
+        return unavailable(request, outage)
     return _page(request, 500, "Something went wrong",
                  "Rostra could not answer this request. Nothing you posted was lost.")
+
+
+def unavailable(request, outage: Unavailable) -> HttpResponse:
+    """503 when the database cannot take a write (disk full, read-only, locked), in the shape of the
+    surface asked: problem JSON for the JSON API, Isso's plain text for its API, and for Rostra's
+    own forms the form again with everything the reader typed."""
+    if request.path.startswith("/api/"):
+        response = problem(503, outage.message)
+    elif request.path.startswith("/isso/"):
+        response = HttpResponse(outage.message, status=503, content_type="text/plain; charset=utf-8")
+    else:
+        response = _form_again(request, outage.message, 503) or _page(
+            request, 503, "Try again later", outage.message)
+    response["Retry-After"] = str(outage.retry_after)
+    return response
+
+
+def _form_again(request, message: str, status: int):
+    """A posted comment or edit form, shown again with the reader's text and `message` (or None)."""
+    if request.method != "POST":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name not in ("articles:post-comment", "discussion:edit"):
+        return None
+    from rostra.discussion.views.resubmit import form_again_with_message
+
+    return form_again_with_message(request, match, message, status=status)
 
 
 EXPIRED = (
@@ -35,15 +75,8 @@ EXPIRED = (
 
 def csrf_failure(request, reason=""):
     """A refused form comes back with everything the reader typed, ready to send again."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if match is not None and match.view_name in ("articles:post-comment", "discussion:edit"):
-        from rostra.discussion.views.resubmit import form_again_after_csrf_failure
-
-        response = form_again_after_csrf_failure(request, match, EXPIRED)
-        if response is not None:
-            return response
+    response = _form_again(request, EXPIRED, 403)
+    if response is not None:
+        return response
     return _page(request, 403, "Form expired", EXPIRED.replace(" Your text is below: press the "
                  "button again to send it.", " Go back, reload the page and try again."))

@@ -22,7 +22,8 @@ from rostra.api.v1.serialize import comment_json, node_json, thread_json
 from rostra.articles.external import find_thread, get_or_create_thread, normalise_url
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
-from rostra.core.errors import Refused
+from rostra.core.errorpages import unavailable
+from rostra.core.errors import Refused, database_unavailable
 from rostra.core.http import conditional_response
 from rostra.core.markup import render_markdown
 from rostra.discussion.edit import delete_comment, edit_comment
@@ -119,6 +120,10 @@ def on_too_big(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
+    outage = database_unavailable(exc)
+    if outage is not None:  # the server's condition, not the request's fault: try again later
+        logger.error("API write refused on %s %s: %s", request.method, request.path, exc)
+        return unavailable(request, outage)
     logger.exception("API error on %s %s", request.method, request.path)
     return problem(500, "Rostra could not answer this request. Nothing was changed.")
 

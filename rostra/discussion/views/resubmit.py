@@ -1,4 +1,5 @@
-"""After a refused form (expired CSRF cookie), show it again with the reader's text and a fresh token."""
+"""After a refused form (expired CSRF cookie, a database that cannot take writes), show it again with
+the reader's text and a fresh token."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from rostra.discussion.views.post import form_again
 from rostra.sites.queries import get_request_site
 
 
-def form_again_after_csrf_failure(request, match, message):
+def form_again_with_message(request, match, message: str, *, status: int):
     try:
         if match.view_name == "articles:post-comment":
             article = access_article(get_request_site(request), match.kwargs["slug"])
@@ -28,5 +29,5 @@ def form_again_after_csrf_failure(request, match, message):
             response = render(request, "discussion/edit.html", context)
     except Http404:
         return None
-    response.status_code = 403
+    response.status_code = status
     return response
