@@ -3,13 +3,14 @@ from django.urls import include, path, register_converter
 
 from rostra.api.v1.api import api as api_v1
 from rostra.core.converters import IdConverter
-from rostra.core.views import healthz
+from rostra.core.views import csp_report, healthz
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("csp-report", csp_report, name="csp-report"),
     path("api/v1/", api_v1.urls),
     path("isso/", include("rostra.api.isso.urls")),
     path("", include("rostra.embed.urls")),

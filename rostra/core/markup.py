@@ -8,13 +8,14 @@ parser bug cannot reach a page.
 import html
 import re
 from functools import cache
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https"}
 ENABLED_RULES = [
     "blockquote", "code", "fence", "list", "paragraph", "newline", "escape", "backticks",
     "emphasis", "link", "autolink", "entity", "text", "linkify",
@@ -22,9 +23,24 @@ ENABLED_RULES = [
 
 
 def _is_absolute_link(url: str) -> bool:
-    """Links in comments must say where they go: http(s) or mailto, never relative or script."""
+    """Links in comments must say where they go: http(s) only, never relative, mail or script."""
     scheme, _, rest = url.strip().partition(":")
     return bool(rest) and scheme.lower() in URL_SCHEMES
+
+
+def web_address(url: str) -> str:
+    """`url` if it is an absolute http(s) address with a host, else "": the only links to an author's
+    website that Rostra renders, whatever an import or an old row holds."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.netloc or any(ord(c) < 33 for c in url):
+        return ""
+    return url
 
 
 @cache

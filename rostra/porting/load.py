@@ -19,7 +19,7 @@ from django.utils import timezone
 from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, save_article
-from rostra.core.markup import render
+from rostra.core.markup import render, web_address
 from rostra.discussion.bulk import CommentBatch, NewComment
 from rostra.discussion.create import bump_thread
 from rostra.discussion.models import Comment
@@ -173,7 +173,7 @@ class _Loader:
                 thread_id=thread_pk,
                 author_name=record.author_name[:200] or "Anonymous",
                 author_email=record.author_email[:254],
-                author_website=record.author_website[:500],
+                author_website=web_address(record.author_website[:500]),
                 body_source=record.body,
                 body_format=record.body_format,
                 body_html=render(record.body, record.body_format),

@@ -6,7 +6,7 @@ from html import escape
 
 from django.conf import settings
 
-from rostra.core.markup import render_markdown
+from rostra.core.markup import render_markdown, web_address
 from rostra.discussion.models import Comment
 
 # Isso's modes. A comment that is not visible but still holds visible replies is shown as "deleted,
@@ -55,7 +55,8 @@ def isso_comment(comment: Comment, *, plain: bool = False, with_hash: bool = Tru
         # Isso's client puts these into its HTML as they come; Isso stores them escaped, Rostra escapes
         # them on the way out.
         "author": None if gone or not comment.author_name else escape(comment.author_name),
-        "website": None if gone or not comment.author_website else escape(comment.author_website),
+        "website": None if gone or not web_address(comment.author_website)
+        else escape(web_address(comment.author_website)),
         "mode": mode,
         "created": timestamp(comment.created),
         "modified": timestamp(comment.edited),

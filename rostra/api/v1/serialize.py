@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from rostra.articles.models import Article
+from rostra.core.markup import web_address
 from rostra.discussion.models import Comment
 from rostra.discussion.queries import Node
 
@@ -27,7 +28,7 @@ def comment_json(comment: Comment) -> dict:
         "parent": comment.parent_id,
         "depth": comment.depth,
         "author_name": comment.stub_label if deleted else comment.author_name,
-        "author_website": "" if deleted or comment.is_placeholder else comment.author_website,
+        "author_website": "" if deleted or comment.is_placeholder else web_address(comment.author_website),
         "body_html": "" if deleted or comment.is_placeholder else comment.body_html,
         "body": "" if deleted or comment.is_placeholder else comment.body_source,
         "created": comment.created.isoformat() if comment.created else None,

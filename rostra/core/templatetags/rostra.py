@@ -6,6 +6,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
 
 from rostra.core.app_settings import app_settings
+from rostra.core.markup import web_address as _web_address
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def web_address(value):
+    """An author's website as a link target: http(s) only, else empty (no link)."""
+    return _web_address(value)
 
 
 @register.filter
