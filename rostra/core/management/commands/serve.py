@@ -33,6 +33,8 @@ class Command(BaseCommand):
             # No --backpressure: granian counts open connections against it, and browsers keep
             # several idle keep-alive connections each; a low cap leaves new ones waiting.
             "--workers", str(workers), "--blocking-threads", str(threads),
+            # A worker that dies (killed, out of memory) is replaced; the others serve meanwhile.
+            "--respawn-failed-workers", "--respawn-interval", "1",
             "--no-ws", "--log-level", "warning",
             "rostra.config.wsgi:application",
         ])
