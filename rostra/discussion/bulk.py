@@ -119,9 +119,11 @@ def _insert(comments: list[NewComment]) -> None:
         else:
             defaults.append(field.get_db_prep_save(field.get_default(), connection))
             default_columns.append(ops.quote_name(field.column))
+    adapt = _time_adapter()
     for comment in comments:
-        comment.created = _adapt_time(comment.created)
-        comment.edited = _adapt_time(comment.edited)
+        comment.created = adapt(comment.created)
+        if comment.edited is not None:
+            comment.edited = adapt(comment.edited)
     row = attrgetter(*names)
     defaults = tuple(defaults)
     table = ops.quote_name(Comment._meta.db_table)
@@ -155,12 +157,21 @@ def _catch_up_sequence(kept_max: int) -> None:
         )
 
 
-def _adapt_time(value: datetime | None):
-    if value is None:
-        return None
-    if connection.vendor == "sqlite":  # what Django stores there: naive UTC, ISO with a space
-        return str(value.astimezone(UTC).replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value(value)
+def _time_adapter():
+    """A function giving a time as the database stores it (looked up once: every `connection.`
+    attribute goes through Django's per-thread connection lookup)."""
+    if connection.vendor != "sqlite":
+        adapt = connection.ops.adapt_datetimefield_value
+        return lambda value: None if value is None else adapt(value)
+
+    def adapt_for_sqlite(value: datetime | None):  # what Django stores: naive UTC, ISO with a space
+        if value is None:
+            return None
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).isoformat(" ")
+
+    return adapt_for_sqlite
 
 
 def _place(comment: NewComment, parent: Parent) -> None:

@@ -88,8 +88,7 @@ class _Loader:
             )
             return
         known = self._known(thread)
-        key = (thread, record.source_id)
-        if _key(record.source_id) in known or key in self.waiting_ids:
+        if _key(record.source_id) in known or (thread, record.source_id) in self.waiting_ids:
             earlier = self.previous[thread].pop(record.source_id, None)
             if earlier is not None:
                 self.report.comments_existing += 1
@@ -103,7 +102,7 @@ class _Loader:
             parent = known.get(_key(record.parent_source_id))
             if parent is None:
                 self.waiting[(thread, record.parent_source_id)].append(record)
-                self.waiting_ids.add(key)
+                self.waiting_ids.add((thread, record.source_id))
                 return
         self._store_in(thread, record, parent)
 
@@ -152,7 +151,7 @@ class _Loader:
             return
         changes = {}
         if _digest(record.body) != digest:
-            changes.update(body_source=record.body, body_html=render(record.body, record.body_format),
+            changes.update(body_source=record.body, body_html=_html(record),
                            body_format=record.body_format, edited=record.edited or timezone.now())
         if state == Comment.State.VISIBLE and record.state != state:
             changes["state"] = record.state
@@ -176,7 +175,7 @@ class _Loader:
                 author_website=web_address(record.author_website[:500]),
                 body_source=record.body,
                 body_format=record.body_format,
-                body_html=render(record.body, record.body_format),
+                body_html=_html(record),
                 state=record.state,
                 created=record.created,
                 edited=record.edited,
@@ -188,19 +187,27 @@ class _Loader:
                 user_id=self.accounts.get(record.author_email.lower()) if record.author_email else None,
             ), parent)
             self.stored[thread_pk][_key(record.source_id)] = comment
-            self.waiting_ids.discard((thread_pk, record.source_id))
             self.report.comments_created += 1
             self.report.placeholders_created += record.is_placeholder
             if not record.is_placeholder:
                 self.report.authors.add(record.author_email.lower() or record.author_name)
-            children = self.waiting.pop((thread_pk, record.source_id), [])
-            todo.extend((child, comment) for child in reversed(children))
+            if self.waiting_ids:  # else nothing waits (the common case: a file in order)
+                self.waiting_ids.discard((thread_pk, record.source_id))
+            if self.waiting:
+                children = self.waiting.pop((thread_pk, record.source_id), [])
+                todo.extend((child, comment) for child in reversed(children))
+
+
+def _html(record: CommentRecord) -> str:
+    return render(record.body, record.body_format) if record.body_html is None else record.body_html
 
 
 def _key(source_id: str) -> str | int:
     """How a source id is remembered during a run: as a number when it is one (Disqus and WordPress
-    ids are), which takes half the memory of the text."""
-    return int(source_id) if source_id.isdigit() and source_id == str(int(source_id)) else source_id
+    ids are), which takes half the memory of the text. "007" stays text: it is not the id "7"."""
+    if source_id.isdigit() and source_id.isascii() and source_id[0] != "0":
+        return int(source_id)
+    return source_id
 
 
 def _digest(body: str) -> bytes:

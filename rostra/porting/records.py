@@ -38,6 +38,7 @@ class CommentRecord:
     edited: datetime | None = None
     upvotes: int = 0  # votes the source counted (no voters are known)
     downvotes: int = 0
+    body_html: str | None = None  # the body rendered, when a reading process did it (readahead.py)
 
 
 @dataclass
@@ -93,4 +94,11 @@ class SourceError(Exception):
 
     def __init__(self, message: str, *, line: int | None = None):
         super().__init__(f"line {line}: {message}" if line else message)
-        self.line = line
+        self.message, self.line = message, line
+
+    def __reduce__(self):  # as it was made, when it crosses from a reading process (readahead.py)
+        return _source_error, (self.message, self.line)
+
+
+def _source_error(message: str, line: int | None) -> SourceError:
+    return SourceError(message, line=line)

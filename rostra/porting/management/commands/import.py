@@ -14,6 +14,7 @@ from rostra.porting.jsonformats import read_commento, read_isso_json, read_remar
 from rostra.porting.load import load_records
 from rostra.porting.page import read_page
 from rostra.porting.progress import ImportProgress, counts_table
+from rostra.porting.readahead import ReadAhead, can_read_ahead
 from rostra.porting.records import SourceError
 from rostra.porting.reddit import read_reddit
 from rostra.porting.restore import read_header, restore_export, site_from_header
@@ -122,9 +123,14 @@ class Command(BaseCommand):
         try:
             if format in STREAMED:
                 binary, read = STREAMED[format]
-                with path.open("rb") if binary else path.open(encoding="utf-8") as stream:
-                    self.shown.watch(stream.tell if binary else stream.buffer.tell)
-                    report = load_records(target, read(stream, target), **load)
+                if can_read_ahead(path):
+                    records = ReadAhead(path, lambda stream: read(stream, target), binary=binary)
+                    self.shown.watch(records.position)
+                    report = load_records(target, records, **load)
+                else:
+                    with path.open("rb") if binary else path.open(encoding="utf-8") as stream:
+                        self.shown.watch(stream.tell if binary else stream.buffer.tell)
+                        report = load_records(target, read(stream, target), **load)
             elif format == "isso-db":
                 report = load_records(target, read_isso_db(path, base=target.base_url), **load)
             else:

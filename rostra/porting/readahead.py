@@ -1,0 +1,106 @@
+"""read_ahead: a file's records read and rendered in a second process while this one stores them.
+
+Reading an export (parsing XML or JSON, building records) and rendering each comment's body to safe
+HTML is about half of an import's work, and none of it touches the database. A forked child does it
+and hands the records over a pipe in chunks, each with how far into the file it has read (for the
+progress bar); the importing process only stores. The pipe's buffer is the only queue: a child that
+gets ahead waits, so memory stays flat whatever the file's size.
+
+An exception in the child (a SourceError for a file that breaks off, an undecodable byte) arrives
+after the records read before it and is raised here at the same point of the stream, so
+`--on-error` and the command's messages work as they do in one process. The child never touches
+the database, and dies with its parent: a parent killed (kill -9) closes the pipe, and the child's
+next send fails.
+"""
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rostra.core.markup import render
+from rostra.porting.records import CommentRecord
+
+CHUNK = 256  # records per message: large enough that pickling costs little per record
+WORTH_IT = 1 << 20  # bytes: below this a fork costs more than it saves
+
+
+def can_read_ahead(path: Path) -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and path.stat().st_size >= WORTH_IT
+
+
+class ReadAhead:
+    """Iterate to get the records `read(stream)` yields for the file at `path`, with bodies
+    rendered (`CommentRecord.body_html`). `position()` is how many bytes the child has read."""
+
+    def __init__(self, path: Path, read: Callable, *, binary: bool = True):
+        self.path, self.read, self.binary = path, read, binary
+        self.read_bytes = 0
+
+    def position(self) -> int:
+        return self.read_bytes
+
+    def __iter__(self) -> Iterator:
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=self._produce, args=(sending,), daemon=True)
+        child.start()
+        sending.close()  # the child holds the only sending end: its death ends the stream
+        try:
+            while True:
+                try:
+                    kind, position, payload = receiving.recv()
+                except EOFError:
+                    raise RuntimeError(f"the process reading {self.path.name} stopped without a "
+                                       f"word (exit code {child.exitcode})") from None
+                self.read_bytes = position
+                if kind == "records":
+                    yield from payload
+                elif kind == "raised":
+                    raise payload
+                else:
+                    return
+        finally:
+            receiving.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
+
+    def _produce(self, sending) -> None:
+        """The child: read, render, send. Exits through os._exit (multiprocessing's fork does), so
+        nothing inherited from the parent (its database connection) is closed or flushed here."""
+        chunk: list = []
+        read_so_far = lambda: 0  # noqa: E731 (until the file is open)
+        try:
+            with self.path.open("rb") if self.binary else self.path.open(encoding="utf-8") as stream:
+                tell = stream.tell if self.binary else stream.buffer.tell
+                read_so_far = tell
+                for record in self.read(stream):
+                    if type(record) is CommentRecord and record.body_html is None:
+                        record.body_html = render(record.body, record.body_format)
+                    chunk.append(record)
+                    if len(chunk) == CHUNK:
+                        sending.send(("records", tell(), chunk))
+                        chunk = []
+                read_so_far = lambda: os.path.getsize(self.path)  # noqa: E731 (all of it)
+            sending.send(("records", read_so_far(), chunk))
+            sending.send(("end", read_so_far(), None))
+        except BrokenPipeError:
+            pass  # the parent has gone: nothing is waiting for these records
+        except BaseException as exc:  # noqa: BLE001 (raised in the parent, where it would have been)
+            where = _safely(read_so_far)
+            sending.send(("records", where, chunk))
+            try:
+                sending.send(("raised", where, exc))
+            except Exception:  # noqa: BLE001 (an exception that does not pickle)
+                sending.send(("raised", where, RuntimeError(traceback.format_exc())))
+        finally:
+            sending.close()
+
+
+def _safely(tell: Callable[[], int]) -> int:
+    try:
+        return tell()
+    except (OSError, ValueError):  # the file is closed
+        return 0
