@@ -74,6 +74,13 @@ def minutes_ago(n: int) -> datetime:
     return timezone.now() - timedelta(minutes=n)
 
 
+@pytest.fixture
+def limits_off(settings):
+    """Rate limits and flood guards off (ROSTRA_RATE_LIMITS=off), for tests that post faster than a
+    person can, as load tests do. The guards have their own tests, in tests/abuse/."""
+    settings.ROSTRA_RATE_LIMITS = "off"
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with empty caches (thread ids and address keys repeat across test databases)."""

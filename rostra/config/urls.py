@@ -3,11 +3,13 @@ from django.urls import include, path, register_converter
 
 from rostra.api.v1.api import api as api_v1
 from rostra.core.converters import IdConverter
+from rostra.core.signin import admin_sign_in
 from rostra.core.views import csp_report, healthz
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
+    path("admin/login/", admin_sign_in),  # before the admin's own: counted against rate limits
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("csp-report", csp_report, name="csp-report"),

@@ -10,12 +10,15 @@ from typing import Any, Callable
 
 from django.conf import settings
 
+from rostra.core.ratelimits import DEFAULT_RATE_LIMITS, parse_rate_limits
+
 
 @dataclass(frozen=True)
 class Setting:
     default: Any
     parse: Callable[[str], Any]
     doc: str
+    normalise: Callable[[Any], Any] | None = None  # applied to a Django setting's value and the default
 
 
 SETTINGS: dict[str, Setting] = {
@@ -46,6 +49,20 @@ SETTINGS: dict[str, Setting] = {
     "DEFAULT_SITE": Setting(
         "", str, "Slug of the site served on hosts that no site claims (empty: the oldest site)."
     ),
+    "RATE_LIMITS": Setting(
+        DEFAULT_RATE_LIMITS, parse_rate_limits,
+        "Rate limits per action ('5/m/author', '60/m/ip', '120/m/thread'); actions not named keep "
+        "their defaults. 'off' switches off every rate limit and flood guard (for load tests).",
+        normalise=parse_rate_limits,
+    ),
+    "MIN_FILL_SECONDS": Setting(
+        3, int, "Seconds a reader's HTML comment form must have been open before it is sent "
+        "(quicker is a robot)."
+    ),
+    "DUPLICATE_WINDOW_SECONDS": Setting(
+        3600, int, "How long the same words by the same author or address in the same thread are "
+        "refused as a duplicate."
+    ),
     "DATE_FORMAT": Setting(
         "D, m/d/Y - H:i", str, "How comment and article times read (Django date format)."
     ),
@@ -60,10 +77,12 @@ class AppSettings:
             raise AttributeError(name) from None
         full_name = f"ROSTRA_{name}"
         if hasattr(settings, full_name):
-            return getattr(settings, full_name)
-        if full_name in os.environ:
+            value = getattr(settings, full_name)
+        elif full_name in os.environ:
             return setting.parse(os.environ[full_name])
-        return setting.default
+        else:
+            value = setting.default
+        return setting.normalise(value) if setting.normalise else value
 
 
 app_settings = AppSettings()

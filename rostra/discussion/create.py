@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rostra.articles.models import Article
+from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.core.markup import render
+from rostra.core.ratelimits import guards_on
 from rostra.discussion.models import Comment, encode_segment
 from rostra.identity.addresses import address_hash
 
@@ -78,6 +80,9 @@ def create_comment(
             earlier = _same_words(thread, parent_id, author_name, body, address_hash(address))
             if earlier is not None:
                 return Created(earlier, created=False)
+            if guards_on() and _repeated_words(thread, body, address_hash(address), user):
+                raise Refused("You posted these same words in this discussion a little while ago. "
+                              "Write something new, or find your comment above.", field="body")
         parent = None
         if parent_id is not None:
             parent = Comment.objects.filter(pk=parent_id).first()
@@ -125,6 +130,20 @@ def _same_words(thread, parent_id, author_name, body, hashed_address):
         thread=thread, parent_id=parent_id, author_name=author_name, body_source=body,
         address_hash=hashed_address, created__gte=timezone.now() - RESUBMIT_WINDOW,
     ).first()
+
+
+def _repeated_words(thread, body, hashed_address, user) -> bool:
+    """Whether the same author (account or address) posted `body` in `thread` within
+    ROSTRA_DUPLICATE_WINDOW_SECONDS, under any name or parent (a flood guard: see ratelimits)."""
+    if hashed_address and user is not None:
+        same_author = Q(address_hash=hashed_address) | Q(user=user)
+    elif hashed_address or user is not None:
+        same_author = Q(address_hash=hashed_address) if hashed_address else Q(user=user)
+    else:
+        return False
+    cutoff = timezone.now() - timedelta(seconds=app_settings.DUPLICATE_WINDOW_SECONDS)
+    return Comment.objects.filter(same_author, thread=thread, body_source=body,
+                                  created__gte=cutoff).exists()
 
 
 def place_in_tree(comment: Comment, parent: Comment | None) -> None:

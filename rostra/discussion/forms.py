@@ -1,17 +1,25 @@
 """The forms readers fill in. They validate at the edge; the verbs trust what they are given."""
 
+import re
+import time
 import uuid
 
 from django import forms
+from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from rostra.core.app_settings import app_settings
 from rostra.core.converters import MAX_ID
+from rostra.core.ratelimits import guards_on
 from rostra.discussion.create import create_comment
+
+# Control characters other than tab and newline (C0, DEL, C1): invisible, and some (NUL) unstorable.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _clean_text(value: str) -> str:
-    return value.replace("\r\n", "\n").replace("\x00", "").strip()
+    """Text as it is stored: newlines as \\n, control characters removed, no outer blank space."""
+    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 class BodyField(forms.CharField):
@@ -56,6 +64,13 @@ class CommentForm(forms.Form):
         },
     )
     submission = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    # Flood guards of the HTML form (see check_sent_by_a_person): a field people never see, so never
+    # fill, and the signed moment the form was rendered.
+    subject = forms.CharField(
+        required=False, label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    rendered = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, parent_id=None, **kwargs):
         # A reply form sits on the page beside the main form: give its fields their own ids.
@@ -76,6 +91,32 @@ class CommentForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
+            self.initial["rendered"] = form_stamp()
+
+    def check_sent_by_a_person(self) -> bool:
+        """For the HTML form: refuse (as a form error, the reader's text kept) a form whose hidden
+        field was filled in, or that comes back sooner than ROSTRA_MIN_FILL_SECONDS after it was
+        rendered, or without a genuine render stamp. The form shown again can be sent as it is."""
+        if not guards_on():
+            return True
+        rendered_at = read_form_stamp(self.data.get("rendered", ""))
+        message = None
+        if self.data.get("subject"):
+            message = ("Rostra took this for an automated post (a field people do not see was filled "
+                       "in). If you are a person, press the button again.")
+        elif rendered_at is None:
+            message = "This form could not be checked. Your text is kept: press the button again."
+        elif time.time() - rendered_at < app_settings.MIN_FILL_SECONDS:
+            message = ("That was quicker than a person can write. Your text is kept: read it over, "
+                       "then press the button again.")
+        if message is None:
+            return True
+        self.data = self.data.copy()
+        self.data["subject"] = ""
+        if rendered_at is None:
+            self.data["rendered"] = form_stamp()
+        self.add_error(None, message)
+        return False
 
     def save(self, thread, request):
         """Store the valid form's comment in `thread` as posted by `request`'s reader (the verb may
@@ -95,7 +136,7 @@ class CommentForm(forms.Form):
         )
 
     def clean_author_name(self):
-        name = " ".join(self.cleaned_data["author_name"].split())
+        name = " ".join(CONTROL_CHARACTERS.sub("", self.cleaned_data["author_name"]).split())
         if not name:
             raise forms.ValidationError("Tell us your name (any name you like).")
         return name
@@ -121,6 +162,22 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError("Write something before posting.")
         return body
+
+
+FORM_STAMP_SALT = "rostra.comment-form.rendered"
+
+
+def form_stamp() -> str:
+    """The signed moment a comment form is rendered (it cannot be forged to look older)."""
+    return signing.dumps(round(time.time(), 3), salt=FORM_STAMP_SALT)
+
+
+def read_form_stamp(stamp: str) -> float | None:
+    try:
+        value = signing.loads(stamp, salt=FORM_STAMP_SALT)
+    except signing.BadSignature:
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class EditForm(forms.Form):

@@ -162,3 +162,21 @@ def address_key(request) -> str:
     ip = request.META.get("REMOTE_ADDR", "")
     digest = hmac.new(settings.SECRET_KEY.encode(), f"address|{ip}".encode(), hashlib.sha256)
     return digest.hexdigest()[:40]
+
+
+def author_key(request, *, name: str = "", reader_id: str = "") -> str:
+    """Who a request counts as for per-author rate limits: its account; else the guest's reader id
+    (the signed reader cookie, or an API client's `reader_id`); else the name they give, at their
+    address. Keyed hashes: nothing here can be read back into a name or an address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    reader = reader_id or request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
+    if reader:
+        token = f"reader|{reader}"
+    elif name:
+        token = f"name|{' '.join(name.lower().split())}|{request.META.get('REMOTE_ADDR', '')}"
+    else:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256)
+    return f"g:{digest.hexdigest()[:32]}"

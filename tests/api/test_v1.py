@@ -179,6 +179,7 @@ def test_vote_twice_is_a_conflict_and_zero_takes_it_back(client, site):
 
 
 def test_fresh_guests_from_one_address_hit_a_ceiling(client, site, settings):
+    settings.ROSTRA_RATE_LIMITS = "on"  # the ceiling is a flood guard
     settings.ROSTRA_GUEST_VOTES_PER_ADDRESS = 2
     created = new_comment(client).json()
     path = f"/api/v1/comments/{created['id']}/vote"

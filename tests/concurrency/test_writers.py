@@ -38,6 +38,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     env = environment(tmp_path)
+    env["ROSTRA_RATE_LIMITS"] = "off"  # a load test: 10,000 posts from one address in seconds
     rostra("migrate", "-v0", env=env)
     rostra("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org",
            "--origin", SITE_PAGES, env=env)

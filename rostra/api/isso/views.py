@@ -31,11 +31,18 @@ from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.core.markup import render_markdown
+from rostra.core.ratelimits import RateLimited, check_rate
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.models import Comment
 from rostra.discussion.vote import cast_vote
-from rostra.identity.guests import address_key, can_edit_comment, make_edit_token, why_cannot_edit
+from rostra.identity.guests import (
+    address_key,
+    author_key,
+    can_edit_comment,
+    make_edit_token,
+    why_cannot_edit,
+)
 from rostra.sites.models import Site
 from rostra.sites.origins import origin_may_write
 from rostra.sites.queries import find_site, get_request_site
@@ -73,6 +80,9 @@ def isso_endpoint(*methods):
                 response = view(request, site, **kwargs)
             except IssoError as exc:
                 response = _message(exc.status, exc.message)
+            except RateLimited as exc:  # Isso has no rate limits of its own; its client shows the text
+                response = _message(429, exc.message)
+                response["Retry-After"] = str(exc.retry_after)
             except Refused as exc:
                 response = _message(_status(exc.status), exc.message)
             except Http404 as exc:
@@ -290,6 +300,7 @@ def counts(request, site):
         raise IssoError(400, "JSON must be a list of URLs")
     if len(data) > 1000:
         raise IssoError(400, "Ask for at most 1,000 counts at once.")
+    check_rate(request, "thread.count")
     keys = []
     for uri in data:
         try:
@@ -408,6 +419,8 @@ def new(request, site):
     })
     if not form.is_valid():
         raise form_errors(form)
+    check_rate(request, "comment.create", thread=thread.pk,
+               author=author_key(request, name=form.cleaned_data["author_name"]))
     result = form.save(thread, request)
     if not result.is_callers:
         raise IssoError(400, "This comment has already been posted (same name, same words, moments ago).")
@@ -441,6 +454,7 @@ def edit(request, site, comment_id):
     data = read_json(request)
     target = authors_comment(request, site, comment_id, cookie_first=True)
     check_write(request, site)
+    check_rate(request, "comment.edit", author=f"comment:{comment_id}")
     data = verify_comment(data, new=False)
     form = CommentForm({
         "author_name": data["author"] if data.get("author") is not None else target.author_name,
@@ -462,6 +476,7 @@ def remove(request, site, comment_id):
     read_json(request)
     target = authors_comment(request, site, comment_id, cookie_first=True)
     check_write(request, site)
+    check_rate(request, "comment.edit", author=f"comment:{comment_id}")
     delete_comment(target)
     target.refresh_from_db()
     kept = target.depth == 0 and listed_replies(target.thread).filter(root_id=target.pk).exists()
@@ -489,6 +504,7 @@ def _vote(request, site, comment_id, value):
     if target is None:
         return _json(None, 404)
     address = address_key(request)
+    check_rate(request, "comment.vote", author=author_key(request))
     try:
         tally = cast_vote(target, voter_key=f"a:{address}", value=value, address_key=address)
     except Refused as exc:

@@ -26,12 +26,14 @@ from rostra.core.errorpages import unavailable
 from rostra.core.errors import Refused, database_unavailable
 from rostra.core.http import conditional_response
 from rostra.core.markup import render_markdown
+from rostra.core.ratelimits import RateLimited, check_rate
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm, EditForm
 from rostra.discussion.queries import access_comment, get_subthread, get_thread_slice
 from rostra.discussion.vote import cast_vote
 from rostra.identity.guests import (
     address_key,
+    author_key,
     can_edit_comment,
     make_edit_token,
     reader_key,
@@ -97,6 +99,10 @@ def on_invalid_input(request, exc):
 @api.exception_handler(Refused)
 def on_refused(request, exc):
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    if isinstance(exc, RateLimited):
+        response = problem(429, exc.message, retry_after=exc.retry_after)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     return problem(exc.status, exc.message, errors=errors)
 
 
@@ -284,6 +290,9 @@ def post_comment(request, payload: schemas.CommentIn):
     if not form.is_valid():
         return form_problem(form)
     thread = get_or_create_thread(site, payload.url, payload.title)
+    check_rate(request, "comment.create", thread=thread.pk, author=author_key(
+        request, name=form.cleaned_data["author_name"],
+        reader_id=request.headers.get("X-Rostra-Reader", "")[:100]))
     result = form.save(thread, request)
     if not result.is_callers:
         raise Refused("This comment has already been posted (same name, same words, moments ago).",
@@ -301,6 +310,7 @@ def patch_comment(request, comment_id: schemas.Id, payload: schemas.CommentEdit)
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
     check_author(request, comment)
+    check_rate(request, "comment.edit", author=author_key(request) or f"comment:{comment.pk}")
     form = EditForm({"body": payload.body})
     if not form.is_valid():
         return form_problem(form)
@@ -316,6 +326,7 @@ def remove_comment(request, comment_id: schemas.Id):
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
     check_author(request, comment)
+    check_rate(request, "comment.edit", author=author_key(request) or f"comment:{comment.pk}")
     delete_comment(comment)
     return Status(204, None)
 
@@ -327,7 +338,9 @@ def vote(request, comment_id: schemas.Id, payload: schemas.VoteIn):
     an account, or a guest's `X-Rostra-Reader` id (a random string the client keeps) with its address."""
     comment = access_comment(comment_id)
     check_origin(request, comment.thread.site)
-    key, _ = reader_key(request, reader_id=request.headers.get("X-Rostra-Reader", "")[:100])
+    reader_id = request.headers.get("X-Rostra-Reader", "")[:100]
+    key, _ = reader_key(request, reader_id=reader_id)
+    check_rate(request, "comment.vote", author=author_key(request, reader_id=reader_id))
     tally = cast_vote(comment, voter_key=key, value=payload.value, address_key=address_key(request))
     return {"upvotes": tally.upvotes, "downvotes": tally.downvotes, "score": tally.score,
             "mine": tally.mine}
@@ -339,6 +352,7 @@ def vote(request, comment_id: schemas.Id, payload: schemas.VoteIn):
          operation_id="countComments")
 def counts(request, payload: schemas.CountsIn):
     """Visible comments (replies included) for each URL, in one request: for "N comments" links."""
+    check_rate(request, "thread.count")
     keys = {}
     for url in payload.urls:
         try:

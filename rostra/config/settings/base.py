@@ -35,6 +35,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "rostra.api.middleware.CrossOriginMiddleware",
+    "rostra.core.requestlimits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,3 +137,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 CSRF_FAILURE_VIEW = "rostra.core.errorpages.csrf_failure"
+
+# Caches: "default" is each process's own memory (thread fragments keyed by the thread's version);
+# "limits" holds the rate-limit counters, which every process must share: a table in the database
+# (created by `rostra migrate`). See rostra.core.ratelimits and docs/operations.md.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "rostra.core.counters.CounterCache",
+        "LOCATION": "rostra_rate_counters",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    },
+}
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_FAIL_OPEN = True  # a counter that vanished between two reads lets the request through
+# Request limits (bodies over 256 KiB are refused with 413 before they are read, by
+# rostra.core.requestlimits; the admin keeps Django's larger default).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -11,6 +11,7 @@ from django_htmx.http import reswap, retarget
 
 from rostra.articles.queries import access_article
 from rostra.core.errors import Refused
+from rostra.core.ratelimits import RateLimited, check_rate
 from rostra.discussion.create import check_can_reply
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.queries import access_live_comment, shown_comments
@@ -20,7 +21,7 @@ from rostra.discussion.views.common import (
     remember_author,
     thread_context,
 )
-from rostra.identity.guests import remember_edit_token
+from rostra.identity.guests import author_key, remember_edit_token
 from rostra.sites.queries import get_request_site
 
 
@@ -29,14 +30,28 @@ from rostra.sites.queries import get_request_site
 def post_comment(request, slug):
     article = access_article(get_request_site(request), slug)
     form = CommentForm(request.POST, parent_id=request.POST.get("parent", "")[:20])
-    if form.is_valid():
+    if form.is_valid() and form.check_sent_by_a_person():
         try:
+            check_rate(request, "comment.create", thread=article.pk,
+                       author=author_key(request, name=form.cleaned_data["author_name"]))
             result = form.save(article, request)
+        except RateLimited as refusal:
+            form.add_error(None, refusal.message + " Your text is kept below.")
+            return over_the_limit(request, form_again(request, article, form), refusal)
         except Refused as refusal:
             form.add_error("body" if refusal.field == "parent" else refusal.field, refusal.message)
         else:
             return _posted(request, article, form, result)
     return form_again(request, article, form)
+
+
+def over_the_limit(request, response, refusal: RateLimited):
+    """A form refused for a rate limit: 429 with Retry-After (htmx, which swaps only 2xx answers,
+    gets the form in place as for any other refusal, with the same header)."""
+    if not request.htmx:
+        response.status_code = 429
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _posted(request, article, form, result):

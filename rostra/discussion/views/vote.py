@@ -6,10 +6,11 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from rostra.core.errors import Refused
+from rostra.core.ratelimits import RateLimited, check_rate
 from rostra.discussion.queries import access_comment
 from rostra.discussion.views.common import comment_location
 from rostra.discussion.vote import cast_vote
-from rostra.identity.guests import address_key, reader_key, remember_reader
+from rostra.identity.guests import address_key, author_key, reader_key, remember_reader
 
 VALUES = {"up": 1, "down": -1}
 
@@ -23,10 +24,14 @@ def vote(request, comment_id):
         return HttpResponse("A vote is 'up' or 'down'.", status=400, content_type="text/plain")
     key, new_reader_cookie = reader_key(request)
     try:
+        check_rate(request, "comment.vote", author=author_key(request))
         tally = cast_vote(comment, voter_key=key, value=value, toggle=True,
                           address_key=address_key(request))
     except Refused as refusal:
-        return HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
+        response = HttpResponse(refusal.message, status=refusal.status, content_type="text/plain")
+        if isinstance(refusal, RateLimited):
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     if request.htmx:
         comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
         response = render(
