@@ -33,14 +33,17 @@ FULL = Unavailable("Rostra cannot store anything right now: its disk is full. No
                    "please try again later.", 300)
 READ_ONLY = Unavailable("Rostra is read-only right now: its database cannot be written. Nothing was "
                         "saved; please try again later.", 300)
+STORAGE = Unavailable("Rostra cannot use its storage right now (its disk may be full or failing). "
+                      "Nothing was saved; please try again later.", 300)
 BUSY = Unavailable("Rostra is too busy to store this right now. Nothing was saved; please try again "
                    "in a few seconds.", 5)
 
-# SQLite's words for its SQLITE_FULL, SQLITE_READONLY and SQLITE_BUSY (after the busy timeout), and
-# PostgreSQL's SQLSTATEs for the same three (disk_full, read_only_sql_transaction, lock_not_available).
+# SQLite's words for its SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR (what it answers on a full disk
+# when it cannot even make its shared-memory file) and SQLITE_BUSY (after the busy timeout), and
+# PostgreSQL's SQLSTATEs for disk_full, read_only_sql_transaction, io_error and lock_not_available.
 _SQLITE = {"database or disk is full": FULL, "attempt to write a readonly database": READ_ONLY,
-           "database is locked": BUSY}
-_SQLSTATE = {"53100": FULL, "25006": READ_ONLY, "55P03": BUSY}
+           "disk I/O error": STORAGE, "database is locked": BUSY}
+_SQLSTATE = {"53100": FULL, "25006": READ_ONLY, "58030": STORAGE, "55P03": BUSY}
 
 
 def database_unavailable(exc: BaseException | None) -> Unavailable | None:

@@ -11,9 +11,10 @@ the same against `rostra serve` with a read-only database file and a full filesy
 import json
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
+from rostra.core.errors import database_unavailable
 from rostra.discussion.models import Comment
 
 URL = "https://news.example.org/story/"
@@ -109,3 +110,12 @@ def test_a_full_database_refuses_the_write_that_needs_room_and_keeps_every_earli
     stored = sorted(Comment.objects.values_list("body_source", flat=True))
     assert stored == sorted(a.json()["body"] for a in answers[:-1])
 
+
+
+@pytest.mark.parametrize("words, retry", [
+    ("database or disk is full", 300), ("attempt to write a readonly database", 300),
+    ("disk I/O error", 300), ("database is locked", 5)])
+def test_each_sqlite_outage_is_named_and_other_errors_are_not(words, retry):
+    assert database_unavailable(OperationalError(words)).retry_after == retry
+    assert database_unavailable(OperationalError("no such table: x")) is None
+    assert database_unavailable(ValueError(words)) is None
