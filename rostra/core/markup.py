@@ -76,7 +76,9 @@ def split_paragraphs(source: str) -> list[str]:
 
 
 def render_plain_text(source: str) -> str:
-    """Text as it was displayed: blank lines separate paragraphs, single newlines stay line breaks."""
+    """Text as it was displayed: blank lines separate paragraphs, single newlines stay line breaks.
+    A NUL becomes U+FFFD, as markdown-it and browsers make it (it is never stored in the HTML)."""
+    source = source.replace("\0", "\ufffd")
     paragraphs = (
         "<br>\n".join(html.escape(line, quote=False) for line in p.split("\n"))
         for p in split_paragraphs(source)
