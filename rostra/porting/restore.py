@@ -1,18 +1,20 @@
 """restore_export: `rostra import --format rostra`, Rostra's own export read back, losing nothing.
 
 The export is a backup, so its ids are kept where they are free: exporting, importing into an empty
-database and exporting again gives the same bytes. Importing the same file twice adds nothing (an
-article is found again by its id and slug, a comment by its id within that article). Where an id is
-taken by something else (importing one installation's export into another's site), the article or
-comment gets a new id and keeps everything else. What readers see (`body_html`) is rendered again from
-the source, as when the comment was written: a file is not trusted because it says it came from
-Rostra.
+database and exporting again gives the same bytes. Where an id is taken by something else
+(importing one installation's export into another's site), the article or comment gets a new id and
+keeps everything else. Importing the same file twice adds nothing: an article is found again by its
+id and slug, else its source id, its URL, or (a hosted article) its title and publication time; a
+comment by its id within that article, else its source id, or its time, author and words. What
+readers see (`body_html`) is rendered again from the source, as when the comment was written: a file
+is not trusted because it says it came from Rostra.
 """
 
+import hashlib
 import json
 from collections.abc import Iterable
 from contextlib import nullcontext
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -70,6 +72,7 @@ class _Restore:
         self.article: Article | None = None
         self.article_line_id: int | None = None
         self.comments: dict[int, str | NewComment] = {}  # export id → path, or the queued comment
+        self.restored: dict[tuple, str] = {}  # see _remember_existing
         self.free_above = Comment.objects.aggregate(top=Max("id"))["top"] or 0
         self.unflushed: list[int] = []  # export ids of the comments in the batch, in order
         self.batch = CommentBatch()
@@ -91,11 +94,16 @@ class _Restore:
                                               source_id=str(line.get("source_id") or "")).first()
         if existing is None and line.get("url"):
             existing = Article.objects.filter(site=self.site, url=line["url"]).first()
+        if existing is None and not line.get("url") and not line.get("source"):
+            # a hosted article restored before under another id (and so another slug)
+            existing = Article.objects.filter(site=self.site, url="", source="", title=line.get("title"),
+                                              published=_time(line.get("published"))).first()
         self.article_line_id = wanted
+        self.restored = {}
         if existing is not None:
             self.article = existing
             self.report.articles_existing += 1
-            self.comments = dict(Comment.objects.filter(thread=existing).values_list("id", "path"))
+            self._remember_existing(existing)
             return
         article = Article(site=self.site, **{k: line[k] for k in ARTICLE_FIELDS if k in line})
         article.slug = free_slug(str(line.get("slug") or "page"))
@@ -106,6 +114,15 @@ class _Restore:
         article.save(force_insert=True)
         self.article = article
         self.report.articles_created += 1
+
+    def _remember_existing(self, article: Article) -> None:
+        """The article's stored comments, by id and by what identifies a comment that was restored
+        before under another id (its id was taken): its source id, else its time, author and words."""
+        rows = Comment.objects.filter(thread=article).values_list(
+            "id", "path", "source", "source_id", "created", "author_name", "body_source")
+        for pk, path, source, source_id, created, author, body in rows.iterator():
+            self.comments[pk] = path
+            self.restored[_identity(source, source_id, created, author, body)] = path
 
     def comment_line(self, line: dict, number: int) -> None:
         where = f"line {number}"
@@ -119,6 +136,14 @@ class _Restore:
         if wanted in self.comments:
             self.report.comments_existing += 1
             return
+        if self.restored:
+            identity = _identity(str(line.get("source") or ""), str(line.get("source_id") or ""),
+                                 _time(line.get("created")), str(line.get("author_name") or "")[:200],
+                                 str(line.get("body_source") or ""))
+            if identity in self.restored:
+                self.comments[wanted] = self.restored[identity]
+                self.report.comments_existing += 1
+                return
         parent_id = line.get("parent")
         parent = None
         if parent_id is not None:
@@ -192,6 +217,13 @@ def restore_export(site: Site, lines: Iterable[str], report: ImportReport | None
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _identity(source: str, source_id: str, created: datetime | None, author: str, body: str) -> tuple:
+    if source:
+        return ("source", source, source_id)
+    digest = hashlib.blake2b(body.encode(), digest_size=8).digest()
+    return ("words", created.astimezone(UTC).isoformat() if created else None, author, digest)
 
 
 def _int(value) -> int | None:

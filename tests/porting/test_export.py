@@ -123,3 +123,25 @@ def test_a_bad_export_line_is_reported_and_stop_keeps_nothing(site, tmp_path, ma
     newer.write_text(lines[0].replace('"version": 1', '"version": 2') + "\n")
     with pytest.raises(CommandError, match="version 2 of Rostra's export format"):
         call_command("import", str(newer), site=site.slug, stdout=StringIO())
+
+
+def test_restoring_into_a_database_whose_ids_are_taken_twice_adds_nothing(site, tmp_path, make_comment,
+                                                                          article):
+    """Another installation's export (or a copy of a site into another): every id is taken, so
+    articles and comments get new ids, and a second run must still find them."""
+    call_command("import", str(FOUNDING_PAGE), site=site.slug, stdout=StringIO())
+    top = make_comment(body="Written in Rostra")
+    make_comment(parent=top, body="A reply")
+    _, path = round_trip_bytes(site, tmp_path, "original")
+    before = Comment.objects.count()
+    for run in ("first", "second"):
+        out = StringIO()
+        call_command("import", path, site="copy", stdout=out)
+        if run == "first":
+            assert f"comments: {before} imported" in out.getvalue()
+        else:
+            assert "comments: 0 imported" in out.getvalue() and "articles: 0 imported" in out.getvalue()
+    copied = Comment.objects.filter(thread__site__slug="copy")
+    assert copied.count() == before
+    reply = copied.get(body_source="A reply")
+    assert reply.parent.body_source == "Written in Rostra" and reply.parent.thread_id == reply.thread_id
