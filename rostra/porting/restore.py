@@ -73,6 +73,7 @@ class _Restore:
         self.article_line_id: int | None = None
         self.comments: dict[int, str | NewComment] = {}  # export id → path, or the queued comment
         self.restored: dict[tuple, str] = {}  # see _remember_existing
+        self.sources: dict[tuple, int] = {}  # (source, source id) → export id, in this run's article
         self.free_above = Comment.objects.aggregate(top=Max("id"))["top"] or 0
         self.unflushed: list[int] = []  # export ids of the comments in the batch, in order
         self.batch = CommentBatch()
@@ -99,7 +100,7 @@ class _Restore:
             existing = Article.objects.filter(site=self.site, url="", source="", title=line.get("title"),
                                               published=_time(line.get("published"))).first()
         self.article_line_id = wanted
-        self.restored = {}
+        self.restored, self.sources = {}, {}
         if existing is not None:
             self.article = existing
             self.report.articles_existing += 1
@@ -144,6 +145,12 @@ class _Restore:
                 self.comments[wanted] = self.restored[identity]
                 self.report.comments_existing += 1
                 return
+        source_key = (str(line.get("source") or ""), str(line.get("source_id") or ""))
+        if source_key[0] and source_key in self.sources:
+            self.report.skipped.append(f"{where}: comment {wanted} has the source id of comment "
+                                       f"{self.sources[source_key]} ({source_key[0]} "
+                                       f"{source_key[1]!r}); the first is kept")
+            return
         parent_id = line.get("parent")
         parent = None
         if parent_id is not None:
@@ -173,6 +180,8 @@ class _Restore:
         )
         if wanted > self.free_above or not Comment.objects.filter(pk=wanted).exists():
             comment.pk = wanted
+        if source_key[0]:
+            self.sources[source_key] = wanted
         self.unflushed.append(wanted)
         added = self.batch.add(comment, parent)
         self.comments.setdefault(wanted, added)  # a flush inside add() already left its path

@@ -145,3 +145,20 @@ def test_restoring_into_a_database_whose_ids_are_taken_twice_adds_nothing(site, 
     assert copied.count() == before
     reply = copied.get(body_source="A reply")
     assert reply.parent.body_source == "Written in Rostra" and reply.parent.thread_id == reply.thread_id
+
+
+def test_two_lines_with_one_source_id_keep_the_first_and_say_so(site, tmp_path):
+    call_command("import", str(SHARED / "fixtures" / "isso" / "disqus.xml"), site=site.slug,
+                 stdout=StringIO())
+    data, path = round_trip_bytes(site, tmp_path, "x")
+    lines = data.decode().splitlines()
+    at = next(n for n, line in enumerate(lines) if '"type": "comment"' in line)
+    first = json.loads(lines[at])
+    copy = {**first, "id": 99_999, "parent": None, "body_source": "a second line for one comment"}
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text("\n".join([*lines[:at + 1], json.dumps(copy), *lines[at + 1:]]) + "\n")
+    empty_discussions()
+    out = StringIO()
+    call_command("import", str(edited), site=site.slug, stdout=out)
+    assert f"has the source id of comment {first['id']}" in out.getvalue()
+    assert not Comment.objects.filter(body_source="a second line for one comment").exists()
