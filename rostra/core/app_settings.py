@@ -66,6 +66,11 @@ SETTINGS: dict[str, Setting] = {
     "DATE_FORMAT": Setting(
         "D, m/d/Y - H:i", str, "How comment and article times read (Django date format)."
     ),
+    "CACHE_THREADS": Setting(
+        True, lambda value: value.strip().lower() not in ("off", "0", "false", "no"),
+        "Keep rendered thread answers of the JSON and Isso APIs in the cache, keyed by the thread's "
+        "version. 'off' renders them from the database every time (the bench's cold scenario).",
+    ),
 }
 
 

@@ -16,7 +16,6 @@ from http.cookies import SimpleCookie
 from importlib import resources
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -32,6 +31,7 @@ from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
+from rostra.core.fragments import cached_text
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.models import Comment
@@ -286,10 +286,8 @@ def fetch(request, site):
     else:
         tag = hashlib.sha1(repr(query).encode()).hexdigest()[:16]
         key = f"rostra:isso:{thread.pk}:{thread.version}:{tag}"
-        body = cache.get(key)
-        if body is None:
-            body = json.dumps({**fetch_thread(thread, query), "config": public_config(site)})
-            cache.set(key, body, 300)
+        body = cached_text(key, lambda: json.dumps({**fetch_thread(thread, query),
+                                                   "config": public_config(site)}))
     return HttpResponse(body, content_type="application/json")
 
 

@@ -8,7 +8,6 @@ import logging
 from datetime import timedelta
 from typing import Literal
 
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -24,6 +23,7 @@ from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
 from rostra.core.errorpages import unavailable
 from rostra.core.errors import Refused, database_unavailable
+from rostra.core.fragments import cached_text
 from rostra.core.http import conditional_response
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
@@ -183,11 +183,7 @@ def cached_json(request, etag: str, cache_key: str, build) -> HttpResponse:
     """A read answered from the thread-versioned cache, with ETag and 304 for a matching validator."""
 
     def body() -> str:
-        text = cache.get(cache_key)
-        if text is None:
-            text = json.dumps(build())
-            cache.set(cache_key, text, 300)
-        return text
+        return cached_text(cache_key, lambda: json.dumps(build()))
 
     return conditional_response(request, etag, body, content_type="application/json",
                                 cache_control="public, no-cache")
