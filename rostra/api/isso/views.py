@@ -29,9 +29,9 @@ from rostra.articles.external import find_thread, get_or_create_thread, normalis
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
 from rostra.core.errors import Refused
+from rostra.core.fragments import cached_text
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
-from rostra.core.fragments import cached_text
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.models import Comment
