@@ -9,6 +9,7 @@ import hashlib
 import json
 import math
 import mimetypes
+import re
 import time
 from dataclasses import replace
 from functools import wraps
@@ -311,6 +312,15 @@ def counts(request, site):
     return _json([found.get(key, 0) if key else 0 for key in keys])
 
 
+# Characters XML 1.0 cannot carry: a feed is refused by Django's writer (and by readers) if a
+# page address, title, name or comment holds one, so they are left out of it.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
 @isso_endpoint("GET", "HEAD")
 def feed(request, site):
     uri = required(request, "uri")
@@ -319,19 +329,19 @@ def feed(request, site):
     base = site.base_url or request.build_absolute_uri("/").rstrip("/")
     page = thread.url if thread else thread_url(site, uri) or uri
     atom = Atom1Feed(
-        title=f"Comments on {thread.title if thread else uri}",
-        link=page,
+        title=_xml(f"Comments on {thread.title if thread else uri}"),
+        link=_xml(page),
         description="",
-        feed_url=request.build_absolute_uri(),
-        id=f"tag:{urlsplit(base).hostname or 'rostra'},2018:/isso/thread{uri}",
+        feed_url=_xml(request.build_absolute_uri()),
+        id=_xml(f"tag:{urlsplit(base).hostname or 'rostra'},2018:/isso/thread{uri}"),
     )
     newest = live_comments().filter(thread=thread).order_by("-id") if thread else Comment.objects.none()
     for item in newest[: min(limit, FEED_LIMIT)]:
         atom.add_item(
             title=f"Comment #{item.pk}",
-            link=f"{page}#isso-{item.pk}",
-            description=item.body_html,
-            author_name=item.author_name,
+            link=_xml(f"{page}#isso-{item.pk}"),
+            description=_xml(item.body_html),
+            author_name=_xml(item.author_name),
             pubdate=item.created,
             updateddate=item.edited or item.created,
             unique_id=request.build_absolute_uri(item.get_absolute_url()),
