@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test test-fast bench lock browser-deps clean
+.PHONY: demo test test-fast bench lock debian-deps clean
 
 # The venv is rebuilt only when a lock file changes.
 $(BIN)/uv:
@@ -29,13 +29,15 @@ demo: $(VENV)/.runtime-installed
 	$(BIN)/rostra demo
 	$(BIN)/rostra serve --host 127.0.0.1 --port $(PORT)
 
-# Debian's chromium drives the browser tests; Playwright never downloads a browser of its own.
-browser-deps:
-	@command -v /usr/bin/chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Debian's chromium drives the browser tests (Playwright never downloads a browser of its own); Debian's
+# nginx and wrk serve the bench's ceiling and load it (the quick bench runs in `make test`).
+debian-deps:
+	@command -v /usr/bin/chromium >/dev/null && command -v /usr/sbin/nginx >/dev/null \
+	  && command -v /usr/bin/wrk >/dev/null || { \
+	  echo "Installing Debian's chromium, nginx and wrk for the browser tests and the bench"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx wrk >/dev/null; }
 
-test: $(VENV)/.test-installed browser-deps
+test: $(VENV)/.test-installed debian-deps
 	$(BIN)/ruff check rostra tests bench
 	@# Two runs: Playwright's sync API keeps an event loop running in its process, which Django
 	@# (rightly) refuses to share with database tests.
@@ -49,7 +51,7 @@ $(BENCH_VENV)/.installed: bench/requirements-isso.lock | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python -r bench/requirements-isso.lock
 	touch $@
 
-bench: $(VENV)/.test-installed $(BENCH_VENV)/.installed
+bench: $(VENV)/.test-installed $(BENCH_VENV)/.installed debian-deps
 	$(BIN)/python -m bench.run
 
 test-fast: $(VENV)/.test-installed
