@@ -165,6 +165,7 @@ class CommentForm(forms.Form):
 
 
 FORM_STAMP_SALT = "rostra.comment-form.rendered"
+FORM_STAMP_MAX_AGE = 24 * 3600  # a robot cannot keep sending one form it waited for once
 
 
 def form_stamp() -> str:
@@ -174,7 +175,7 @@ def form_stamp() -> str:
 
 def read_form_stamp(stamp: str) -> float | None:
     try:
-        value = signing.loads(stamp, salt=FORM_STAMP_SALT)
+        value = signing.loads(stamp, salt=FORM_STAMP_SALT, max_age=FORM_STAMP_MAX_AGE)
     except signing.BadSignature:
         return None
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -27,3 +27,16 @@ def test_without_https_the_deploy_checks_say_what_is_missing(tmp_path):
     result = deploy_check(tmp_path)
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
+
+
+def test_the_deploy_checks_warn_when_rate_limits_are_off(tmp_path):
+    result = deploy_check(tmp_path, ROSTRA_HTTPS="1", ROSTRA_RATE_LIMITS="off")
+    assert result.returncode != 0
+    assert "rostra.W001" in result.stderr + result.stdout
+    assert "ROSTRA_RATE_LIMITS is off" in result.stderr + result.stdout
+
+
+def test_malformed_rate_limits_are_refused_by_the_checks(tmp_path):
+    result = deploy_check(tmp_path, ROSTRA_HTTPS="1", ROSTRA_RATE_LIMITS="comment.create=5/fortnight/ip")
+    assert result.returncode != 0
+    assert "ROSTRA_RATE_LIMITS cannot be read" in result.stderr + result.stdout

@@ -29,6 +29,7 @@ from rostra.api.isso.queries import FetchQuery, fetch_thread, listed_replies, li
 from rostra.articles.external import find_thread, get_or_create_thread, normalise_url
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
+from rostra.core.converters import MAX_ID
 from rostra.core.errors import Refused
 from rostra.core.fragments import cached_text
 from rostra.core.markup import render_markdown
@@ -55,6 +56,8 @@ CLIENT_FILES = {
     "css": {"isso.css"},
 }
 LATEST_LIMIT = 100
+MAX_PAGE = 1000  # most comments one GET / lists at each level, whatever `limit` asks for
+MAX_OFFSET = 10**6
 FEED_LIMIT = 100
 MAX_TEXT = 65535  # Isso's own limit; Rostra's (ROSTRA_MAX_BODY_LENGTH) is checked by the form
 
@@ -168,7 +171,8 @@ def required(request, name: str) -> str:
     return request.GET[name]
 
 
-def integer(request, name: str, default=None, *, minimum: int | None = None) -> int | None:
+def integer(request, name: str, default=None, *, minimum: int | None = None,
+            maximum: int = MAX_ID) -> int | None:
     raw = request.GET.get(name)
     if raw is None:
         return default
@@ -178,7 +182,16 @@ def integer(request, name: str, default=None, *, minimum: int | None = None) -> 
         raise IssoError(400, f"{name} should be integer") from None
     if minimum is not None and value < minimum:
         raise IssoError(400, f"{name} should not be below {minimum}")
+    if value > maximum:
+        raise IssoError(400, f"{name} should not be above {maximum}")
     return value
+
+
+def page_size(request, name: str, *, minimum: int | None = None) -> int | None:
+    """A `limit` or `nested_limit`: any size may be asked for; more than MAX_PAGE is taken as MAX_PAGE
+    (Isso's client then offers "N more" for the rest, as it does for any limit)."""
+    value = integer(request, name, minimum=minimum, maximum=2**200)
+    return min(value, MAX_PAGE) if value is not None else None
 
 
 def verify_comment(data, *, new: bool) -> dict:
@@ -272,9 +285,9 @@ def fetch(request, site):
         raise IssoError(400, "after should be a number (seconds since 1970)") from None
     query = FetchQuery(
         parent=integer(request, "parent"),
-        limit=integer(request, "limit", minimum=0),
-        nested_limit=integer(request, "nested_limit"),
-        offset=integer(request, "offset", 0, minimum=0),
+        limit=page_size(request, "limit", minimum=0),
+        nested_limit=page_size(request, "nested_limit"),
+        offset=integer(request, "offset", 0, minimum=0, maximum=MAX_OFFSET),
         after=after if after == after else 0.0,  # NaN counts as none
         sort=sort,
         plain=request.GET.get("plain", "0") != "0",
@@ -324,7 +337,7 @@ def _xml(text: str) -> str:
 @isso_endpoint("GET", "HEAD")
 def feed(request, site):
     uri = required(request, "uri")
-    limit = integer(request, "limit", FEED_LIMIT, minimum=1)
+    limit = integer(request, "limit", FEED_LIMIT, minimum=1, maximum=2**200)
     thread = thread_for(site, uri)
     base = site.base_url or request.build_absolute_uri("/").rstrip("/")
     page = thread.url if thread else thread_url(site, uri) or uri
