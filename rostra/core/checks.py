@@ -14,7 +14,8 @@ def check_app_settings(app_configs, **kwargs):
         except (TypeError, ValueError) as exc:
             errors.append(Error(f"ROSTRA_{name} cannot be read: {exc}", id="rostra.E001"))
             continue
-        if isinstance(setting.default, int) and (not isinstance(value, int) or value < 1):
+        whole = isinstance(setting.default, int) and not isinstance(setting.default, bool)
+        if whole and (not isinstance(value, int) or value < 1):
             errors.append(
                 Error(f"ROSTRA_{name} must be a whole number of at least 1, not {value!r}.",
                       id="rostra.E002")

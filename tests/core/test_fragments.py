@@ -44,3 +44,10 @@ def test_with_thread_caching_off_every_read_renders_from_the_database(client, th
 def test_the_switch_reads_from_the_environment(monkeypatch, value, on):
     monkeypatch.setenv("ROSTRA_CACHE_THREADS", value)
     assert app_settings.CACHE_THREADS is on
+
+
+def test_the_system_checks_take_off_for_an_answer(settings):
+    from rostra.core.checks import check_app_settings
+
+    settings.ROSTRA_CACHE_THREADS = False
+    assert check_app_settings(None) == []
