@@ -41,11 +41,6 @@ class _Loader:
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
         self.batch.on_flush.append(self._forget_stored)
-        # Outside a caller's transaction, what is written between two flushes (new articles) commits
-        # with the next flush: one commit a batch, not one an article (see _segment).
-        self.segmented = not transaction.get_connection().in_atomic_block
-        self.segment = None
-        self.batch.on_flush.append(lambda comments: self.end_segment())
         # Comments whose author's email is an account's are linked to that account.
         self.accounts = {email.lower(): pk for pk, email in
                          get_user_model().objects.exclude(email="").values_list("pk", "email")}
@@ -65,7 +60,6 @@ class _Loader:
             # several threads of one page (a Disqus classic) become one discussion
             pk = self.site_articles.get(("url", record.url))
         if pk is None:
-            self._segment()
             thread = save_article(_new_article(self.site, record))
             self.site_articles[("source", record.source, record.source_id)] = thread.pk
             if thread.url:
@@ -127,18 +121,6 @@ class _Loader:
             for child in self.waiting.pop((thread_pk, parent_source_id), []):
                 self._store_in(thread_pk, child, known[_key(parent_source_id)])
         self.batch.flush()
-
-    def _segment(self) -> None:
-        """Open the transaction the next flush will commit (SQLite takes its write lock here, so the
-        flush's ids are still allocated under the lock)."""
-        if self.segmented and self.segment is None:
-            self.segment = transaction.atomic()
-            self.segment.__enter__()
-
-    def end_segment(self, error: BaseException | None = None) -> None:
-        segment, self.segment = self.segment, None
-        if segment is not None:
-            segment.__exit__(type(error) if error else None, error, error.__traceback__ if error else None)
 
     def _forget_stored(self, comments: list[NewComment]) -> None:
         """Once stored, a comment is remembered by its id alone (a reply looks its path up when it
@@ -261,42 +243,32 @@ def load_records(
     it back.
     """
     report = report or ImportReport()
+    loader = _Loader(site, report)
     whole = transaction.atomic() if on_error == "stop" or dry_run else nullcontext()
     with whole:
-        loader = _Loader(site, report)
         try:
-            _load(loader, records, on_error, on_progress)
-            loader.finish()
-        except BaseException as error:
-            loader.end_segment(error)  # what was not committed yet goes
-            raise
-        loader.end_segment()
+            for record in records:
+                if isinstance(record, ArticleRecord):
+                    loader.article(record)
+                elif isinstance(record, SkippedRecord):
+                    if record.by_design:
+                        report.skipped_by_design += 1
+                    elif on_error == "stop":
+                        raise SourceError(record.what)
+                    else:
+                        report.skipped.append(record.what)
+                else:
+                    loader.comment(record)
+                if on_progress is not None:
+                    on_progress(report)
+        except SourceError as broken:
+            if on_error == "stop":
+                raise
+            report.broken_at = str(broken)
+        loader.finish()
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def _load(loader: _Loader, records: Iterable, on_error: str, on_progress) -> None:
-    report = loader.report
-    try:
-        for record in records:
-            if isinstance(record, ArticleRecord):
-                loader.article(record)
-            elif isinstance(record, SkippedRecord):
-                if record.by_design:
-                    report.skipped_by_design += 1
-                elif on_error == "stop":
-                    raise SourceError(record.what)
-                else:
-                    report.skipped.append(record.what)
-            else:
-                loader.comment(record)
-            if on_progress is not None:
-                on_progress(report)
-    except SourceError as broken:
-        if on_error == "stop":
-            raise
-        report.broken_at = str(broken)
 
 
 def load_thread(
