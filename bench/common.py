@@ -135,3 +135,9 @@ def isso_config(directory: Path, *, host: str, listen: str = "http://127.0.0.1:8
                       f"[server]\nlisten = {listen}\n[guard]\nenabled = false\n"
                       "[moderation]\nenabled = false\n")
     return config
+
+
+def pick(rows: list[Row], scenario: str, system: str, concurrency: int) -> Row | None:
+    """The row of one cell, if it was measured."""
+    return next((r for r in rows if (r.scenario, r.system, r.concurrency) == (scenario, system, concurrency)),
+                None)

@@ -18,7 +18,7 @@ WORDS = ("the convoy left at dawn and nobody said a word about where it went whi
          "kept rolling over the bridge near the river town").split()
 
 
-def _comments(count: int, per_thread: int, seed: int):
+def generated_comments(count: int, per_thread: int, seed: int):
     """(thread number, comment number, parent comment number or None, when, words) in order."""
     rng = random.Random(seed)
     for n in range(1, count + 1):
@@ -41,7 +41,7 @@ def write_disqus(path: Path, count: int, *, per_thread: int = 100, seed: int = 1
                       f"<link>https://news.example.org/story/{t}/</link>"
                       f"<title>Story number {t}</title>"
                       f"<createdAt>{START.isoformat()}</createdAt></thread>\n")
-        for thread, n, parent, when, words in _comments(count, per_thread, seed):
+        for thread, n, parent, when, words in generated_comments(count, per_thread, seed):
             reply = f'<parent dsq:id="{parent}"/>' if parent else ""
             out.write(
                 f'<post dsq:id="{n}"><id/><message><![CDATA[<p>{words}</p>]]></message>'
@@ -64,7 +64,7 @@ def write_wxr(path: Path, count: int, *, per_thread: int = 100, seed: int = 1) -
             "<link>https://news.example.org</link><wp:wxr_version>1.2</wp:wxr_version>\n"
         )
         current = None
-        for thread, n, parent, when, words in _comments(count, per_thread, seed):
+        for thread, n, parent, when, words in generated_comments(count, per_thread, seed):
             if thread != current:
                 if current is not None:
                     out.write("</item>\n")
