@@ -51,13 +51,21 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 lets relative links through whatever the schemes: a comment's link must be absolute."""
+    if attribute == "href" and not _is_absolute_link(value):
+        return None
+    return value
+
+
 def sanitize_html(fragment: str) -> str:
-    """Keep only the allow-listed tags; links get rel="nofollow ugc noopener"."""
+    """Keep only the allow-listed tags; links (absolute http(s) only) get rel="nofollow ugc noopener"."""
     return nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_keep_attribute,
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     ).strip()

@@ -127,6 +127,15 @@ def rostra_server(tmp_path_factory, host_origins) -> RostraServer:
     _rostra("migrate", "--no-input", "-v0", env=env, cwd=var_dir)
     _rostra("demo", env=env, cwd=var_dir)
     _rostra("createsite", "--slug", "demo", "--origin", host_origins["allowed"], env=env, cwd=var_dir)
+    server = serve(var_dir, env)
+    try:
+        yield server
+    finally:
+        _stop(server.process)
+
+
+def serve(var_dir: Path, env: dict[str, str]) -> RostraServer:
+    """`rostra serve` on a free loopback port, once it answers /healthz (the caller stops it)."""
     failures = []
     for attempt in range(3):  # another process may take the free port before the server binds it
         port = _free_port()
@@ -145,10 +154,7 @@ def rostra_server(tmp_path_factory, host_origins) -> RostraServer:
     else:
         pytest.fail("Rostra did not answer /healthz within "
                     f"{STARTUP_TIMEOUT:.0f} s:\n" + "\n".join(failures), pytrace=False)
-    try:
-        yield server
-    finally:
-        _stop(server.process)
+    return server
 
 
 @pytest.fixture(scope="session")
