@@ -44,7 +44,7 @@ class ReadAhead:
     def __iter__(self) -> Iterator:
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=self._produce, args=(sending,), daemon=True)
+        child = context.Process(target=self._produce, args=(sending, receiving), daemon=True)
         child.start()
         sending.close()  # the child holds the only sending end: its death ends the stream
         try:
@@ -67,9 +67,10 @@ class ReadAhead:
                 child.kill()
             child.join()
 
-    def _produce(self, sending) -> None:
+    def _produce(self, sending, receiving) -> None:
         """The child: read, render, send. Exits through os._exit (multiprocessing's fork does), so
         nothing inherited from the parent (its database connection) is closed or flushed here."""
+        receiving.close()  # else the pipe keeps a reader when the parent dies, and a send blocks forever
         chunk: list = []
         read_so_far = lambda: 0  # noqa: E731 (until the file is open)
         try:

@@ -55,6 +55,18 @@ def check_consistent(env: dict) -> None:
     assert "The stored discussions are consistent." in result.stdout
 
 
+def importing(path) -> list[int]:
+    """Processes still running `rostra import` of `path`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
 @pytest.mark.slow
 def test_an_import_killed_part_way_finishes_on_the_next_run(tmp_path):
     export = tmp_path / "disqus.xml"
@@ -69,6 +81,11 @@ def test_an_import_killed_part_way_finishes_on_the_next_run(tmp_path):
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    # the process it forked to read the file (readahead.py) must not outlive it
+    deadline = time.monotonic() + 10
+    while importing(export) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not importing(export), "the reading process outlived the killed import"
     part = count(killed)
     assert 0 < part < COMMENTS, f"the import should have been killed part-way ({part} stored)"
     check_consistent(env)
