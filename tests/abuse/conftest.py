@@ -10,29 +10,18 @@ to 20 a minute per address (the default, 3,000, is too many to send in a test), 
 import http.client
 import itertools
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.commands import ROSTRA, environment, rostra
+from tests.commands import environment, rostra
+from tests.concurrency.serving import SITE_PAGES, serving
 
-SITE_PAGES = "https://news.example.org"
 EDIT_WINDOW = 4
 FILL_TIME = 1
 WAIT_TO_FILL = FILL_TIME + 0.1
 _addresses = itertools.count(2)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -47,26 +36,8 @@ def server(tmp_path_factory):
     superuser = {**env, "DJANGO_SUPERUSER_PASSWORD": "a long moderator password 42"}
     rostra("createsuperuser", "--noinput", "--username", "moderator", "--email", "m@example.org",
            env=superuser)
-    port = free_port()
-    log = open(var_dir / "server.log", "wb")
-    process = subprocess.Popen(
-        [str(ROSTRA), "serve", "--port", str(port), "--workers", "2", "--threads", "4"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, (var_dir / "server.log").read_text()
-        time.sleep(0.1)
-    yield port
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
-    log.close()
+    with serving(env, var_dir / "server.log", workers=2, threads=4) as (base, _):
+        yield urlsplit(base).port
     server_log = (var_dir / "server.log").read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-4000:]
 

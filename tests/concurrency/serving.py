@@ -42,12 +42,15 @@ def with_test_settings(env: dict[str, str], **switches: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, *, workers: int = 1):
+def serving(env: dict[str, str], log: Path, *, workers: int = 1, threads: int | None = None):
     """Yield (base URL, pid of granian's main process) once /healthz answers; stop it afterwards."""
     port = free_port()
+    command = [str(ROSTRA), "serve", "--port", str(port), "--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     with open(log, "ab") as out:
-        process = subprocess.Popen([str(ROSTRA), "serve", "--port", str(port), "--workers", str(workers)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while not answers(port):

@@ -7,12 +7,9 @@ import json
 import os
 import random
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -20,54 +17,26 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from bench.generate import write_disqus
-from tests.commands import ROSTRA, environment, rostra
+from tests.commands import ROSTRA, rostra
+from tests.concurrency.serving import SITE_PAGES, serving, site_environment
 
 WRITERS = 50
 EACH = 200
 STORIES = 5
-SITE_PAGES = "https://news.example.org"
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def server(tmp_path):
-    env = environment(tmp_path)
-    env["ROSTRA_RATE_LIMITS"] = "off"  # a load test: 10,000 posts from one address in seconds
-    rostra("migrate", "-v0", env=env)
-    rostra("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org",
-           "--origin", SITE_PAGES, env=env)
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")
-    process = subprocess.Popen([str(ROSTRA), "serve", "--port", str(port), "--workers", "2"], env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-        time.sleep(0.1)
-    # Each story's thread is started once, so that every writer's page has a Rostra page (and form).
-    for story in range(STORIES):
-        answer = Client(base).json("POST", "/api/v1/comments", {
-            "site": "news", "url": f"{SITE_PAGES}/story/{story}/", "title": f"Story {story}",
-            "body": f"First words on story {story}", "author_name": "Desk"})
-        assert answer[0] == 201, answer
-    yield base, env, tmp_path
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
-    log.close()
+    env = site_environment(tmp_path)  # rate limits off: a load test, 10,000 posts in seconds
+    with serving(env, tmp_path / "server.log", workers=2) as (base, _):
+        # Each story's thread is started once, so that every writer's page has a Rostra page (and form).
+        for story in range(STORIES):
+            answer = Client(base).json("POST", "/api/v1/comments", {
+                "site": "news", "url": f"{SITE_PAGES}/story/{story}/", "title": f"Story {story}",
+                "body": f"First words on story {story}", "author_name": "Desk"})
+            assert answer[0] == 201, answer
+        yield base, env, tmp_path
 
 
 class Client:
