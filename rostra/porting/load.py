@@ -215,9 +215,10 @@ def _digest(body: str) -> bytes:
 
 
 def _page_url(url: str) -> str:
-    """The stored form of a page URL (as the API looks it up); text that is no URL is left out."""
+    """The stored form of a page URL (as the API looks it up); what is not an http(s) address (text,
+    a `javascript:` link in a hostile export) is left out."""
     try:
-        return normalise_url(url) if url else ""
+        return normalise_url(url) if web_address(url) else ""
     except ValueError:
         return ""
 

@@ -21,7 +21,7 @@ from django.db.models import Max
 
 from rostra.articles.models import Article
 from rostra.articles.publish import free_slug, render_article_body
-from rostra.core.markup import render
+from rostra.core.markup import render, web_address
 from rostra.discussion.bulk import CommentBatch, NewComment
 from rostra.discussion.models import Comment
 from rostra.porting.records import ImportReport, SourceError
@@ -108,6 +108,8 @@ class _Restore:
             return
         article = Article(site=self.site, **{k: line[k] for k in ARTICLE_FIELDS if k in line})
         article.slug = free_slug(str(line.get("slug") or "page"))
+        for field in ("url", "image_url"):  # only http(s) addresses, whatever a file says
+            setattr(article, field, web_address(str(getattr(article, field) or "")))
         article.published = _time(line.get("published"))
         if wanted and not Article.objects.filter(pk=wanted).exists():
             article.pk = wanted

@@ -82,6 +82,21 @@ def test_reply_before_its_parent_waits_for_it(site):
     assert Comment.objects.get(source_id="child").parent.source_id == "parent"
 
 
+@pytest.mark.parametrize(("link", "stored"), [
+    ("javascript:alert(1)", ""), ("data:text/html,<script>alert(1)</script>", ""), ("not a url", ""),
+    ("HTTPS://News.Example.org/a#comments", "https://news.example.org/a"),
+])
+def test_only_http_page_addresses_are_kept(site, link, stored):
+    from xml.sax.saxutils import escape
+
+    from rostra.porting.load import load_records
+
+    xml = f"""<?xml version="1.0"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+      <thread dsq:id="t"><link>{escape(link)}</link><title>A</title></thread></disqus>""".encode()
+    load_records(site, read_disqus(io.BytesIO(xml)))
+    assert Article.objects.get(source_id="t").url == stored
+
+
 def test_broken_xml_names_its_line_and_imports_nothing(site, tmp_path):
     path = tmp_path / "cut.xml"
     path.write_bytes((FIXTURES / "isso/disqus.xml").read_bytes()[:1500])
