@@ -35,7 +35,12 @@ def run(work: Path) -> list[Row]:
     rows, captured = [], {}
 
     def measure(server, scenario, system, path, **notes):
-        body = fetch(server.url + path)
+        try:
+            body = fetch(server.url + path)
+        except OSError as failure:  # no answer in time (a page whose cost grows with the thread)
+            print(f"  {scenario} {system}: no answer ({failure}); its cells count as failed", flush=True)
+            return [Row(scenario=scenario, system=system, concurrency=c, errors=1,
+                        notes={"path": path, "failed": str(failure), **notes}) for c in CONCURRENCY]
         captured[(scenario, system)] = body
         script = write_script(work / f"{scenario}-{system}.lua", reads=[path])
         return cells(server, script, scenario=scenario, system=system, size=len(body),
