@@ -72,25 +72,24 @@ class ReadAhead:
         nothing inherited from the parent (its database connection) is closed or flushed here."""
         receiving.close()  # else the pipe keeps a reader when the parent dies, and a send blocks forever
         chunk: list = []
-        read_so_far = lambda: 0  # noqa: E731 (until the file is open)
+        where = 0  # bytes read when the last chunk left
         try:
-            with self.path.open("rb") if self.binary else self.path.open(encoding="utf-8") as stream:
-                tell = stream.tell if self.binary else stream.buffer.tell
-                read_so_far = tell
+            with open_source(self.path, binary=self.binary) as stream:
+                tell = offset_of(stream)
                 for record in self.read(stream):
                     if type(record) is CommentRecord and record.body_html is None:
                         record.body_html = render(record.body, record.body_format)
                     chunk.append(record)
                     if len(chunk) == CHUNK:
-                        sending.send(("records", tell(), chunk))
+                        where = tell()
+                        sending.send(("records", where, chunk))
                         chunk = []
-                read_so_far = lambda: os.path.getsize(self.path)  # noqa: E731 (all of it)
-            sending.send(("records", read_so_far(), chunk))
-            sending.send(("end", read_so_far(), None))
+            where = os.path.getsize(self.path)
+            sending.send(("records", where, chunk))
+            sending.send(("end", where, None))
         except BrokenPipeError:
             pass  # the parent has gone: nothing is waiting for these records
         except BaseException as exc:  # noqa: BLE001 (raised in the parent, where it would have been)
-            where = _safely(read_so_far)
             sending.send(("records", where, chunk))
             try:
                 sending.send(("raised", where, exc))
@@ -100,8 +99,12 @@ class ReadAhead:
             sending.close()
 
 
-def _safely(tell: Callable[[], int]) -> int:
-    try:
-        return tell()
-    except (OSError, ValueError):  # the file is closed
-        return 0
+
+def open_source(path: Path, *, binary: bool):
+    """The file as its reader takes it: bytes (XML, large JSON) or UTF-8 text (JSON Lines)."""
+    return path.open("rb") if binary else path.open(encoding="utf-8")
+
+
+def offset_of(stream) -> Callable[[], int]:
+    """How many bytes of its file `stream` has read (a text stream asks its buffer)."""
+    return stream.tell if "b" in stream.mode else stream.buffer.tell

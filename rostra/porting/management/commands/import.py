@@ -15,7 +15,7 @@ from rostra.porting.jsonformats import read_commento, read_isso_json, read_remar
 from rostra.porting.load import load_records
 from rostra.porting.page import read_page
 from rostra.porting.progress import ImportProgress, counts_table
-from rostra.porting.readahead import ReadAhead, can_read_ahead
+from rostra.porting.readahead import ReadAhead, can_read_ahead, offset_of, open_source
 from rostra.porting.records import SourceError
 from rostra.porting.reddit import read_reddit
 from rostra.porting.restore import read_header, restore_export, site_from_header
@@ -132,8 +132,8 @@ class Command(BaseCommand):
                     self.shown.watch(records.position)
                     report = load_records(target, records, **load)
                 else:
-                    with path.open("rb") if binary else path.open(encoding="utf-8") as stream:
-                        self.shown.watch(stream.tell if binary else stream.buffer.tell)
+                    with open_source(path, binary=binary) as stream:
+                        self.shown.watch(offset_of(stream))
                         report = load_records(target, read(stream, target), **load)
             elif format == "isso-db":
                 report = load_records(target, read_isso_db(path, base=target.base_url), **load)
@@ -162,8 +162,8 @@ class Command(BaseCommand):
         try:
             # A dry run must not leave the site it made behind; a real one commits batch by batch.
             whole = transaction.atomic() if load["dry_run"] else nullcontext()
-            with path.open(encoding="utf-8") as stream, whole:
-                self.shown.watch(stream.buffer.tell)
+            with open_source(path, binary=False) as stream, whole:
+                self.shown.watch(offset_of(stream))
                 header = read_header(stream.readline())
                 target = site_from_header(slug, header)
                 report = restore_export(target, stream, **load)
