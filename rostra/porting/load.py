@@ -191,11 +191,9 @@ class _Loader:
             self.report.placeholders_created += record.is_placeholder
             if not record.is_placeholder:
                 self.report.authors.add(record.author_email.lower() or record.author_name)
-            if self.waiting_ids:  # else nothing waits (the common case: a file in order)
-                self.waiting_ids.discard((thread_pk, record.source_id))
-            if self.waiting:
-                children = self.waiting.pop((thread_pk, record.source_id), [])
-                todo.extend((child, comment) for child in reversed(children))
+            self.waiting_ids.discard((thread_pk, record.source_id))
+            children = self.waiting.pop((thread_pk, record.source_id), [])
+            todo.extend((child, comment) for child in reversed(children))
 
 
 def _html(record: CommentRecord) -> str:
