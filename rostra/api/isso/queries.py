@@ -8,7 +8,7 @@ hangs under them). Comments awaiting moderation are not listed, as in Isso.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from rostra.api.isso.present import isso_comment
@@ -28,12 +28,14 @@ def live_comments():
 
 
 def listed_top_level(thread: Article):
-    """Top-level comments that are listed: visible, or gone with visible replies (mode 4)."""
-    live_reply = live_comments().filter(root_id=OuterRef("pk"), depth__gt=0)
-    return (
-        Comment.objects.filter(thread=thread, depth=0)
-        .annotate(live_reply=Exists(live_reply))
-        .filter(Q(state=Comment.State.VISIBLE, is_placeholder=False) | Q(live_reply=True))
+    """Top-level comments that are listed: visible, or gone with visible replies (mode 4).
+
+    The roots holding visible replies are one uncorrelated subquery over the thread's replies: a
+    correlated EXISTS per top-level comment let SQLite pick the `state` index for it and scan every
+    visible comment of every thread once per top-level comment (over 8 s for 1,000 comments)."""
+    roots_with_live_replies = listed_replies(thread).values("root_id")
+    return Comment.objects.filter(thread=thread, depth=0).filter(
+        Q(state=Comment.State.VISIBLE, is_placeholder=False) | Q(pk__in=roots_with_live_replies)
     )
 
 
