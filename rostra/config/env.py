@@ -44,12 +44,13 @@ def secret_key() -> str:
 
 def database() -> dict:
     url = os.environ.get("ROSTRA_DATABASE_URL") or DEFAULT_DATABASE_URL
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # Connections outlive a request: opening one (and reading the schema) costs more than most
+    # requests do. Each server thread keeps its own for up to ten minutes.
+    config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         name = config["NAME"]
         if name and name != ":memory:":
             Path(name).parent.mkdir(parents=True, exist_ok=True)
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # Writers queue for the lock up front instead of failing half-way through a transaction.
             "transaction_mode": "IMMEDIATE",
