@@ -58,17 +58,23 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(fragment: str) -> str:
-    """Keep only the allow-listed tags; links (absolute http(s) only) get rel="nofollow ugc noopener"."""
-    return nh3.clean(
-        fragment,
+@cache
+def _sanitiser() -> nh3.Cleaner:
+    """Built once: nh3.clean builds its allow-list anew on every call, five times the cost of the
+    cleaning itself for a comment's paragraph."""
+    return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         attribute_filter=_keep_attribute,
         link_rel="nofollow ugc noopener",
         strip_comments=True,
-    ).strip()
+    )
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only the allow-listed tags; links (absolute http(s) only) get rel="nofollow ugc noopener"."""
+    return _sanitiser().clean(fragment).strip()
 
 
 def render_markdown(source: str) -> str:
