@@ -1,0 +1,44 @@
+# Indexes for the check of a new comment against its author's recent ones in the thread. The user's
+# own foreign-key index gives way to comment_user_recent, which starts with the same column: dropped by
+# name rather than by altering the field, which SQLite would do by copying the whole comment table.
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+USER_INDEX = "discussion_comment_user_id_1aa237d0"
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('articles', '0002_article_url_unique'),
+        ('discussion', '0005_drop_covered_indexes'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name='comment',
+            index=models.Index(condition=models.Q(('address_hash', ''), _negated=True), fields=['address_hash', 'thread', 'created'], name='comment_address_recent'),
+        ),
+        migrations.AddIndex(
+            model_name='comment',
+            index=models.Index(fields=['user', 'thread', 'created'], name='comment_user_recent'),
+        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='comment',
+                    name='user',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{USER_INDEX}"',
+                    reverse_sql=f'CREATE INDEX "{USER_INDEX}" ON "discussion_comment" ("user_id")',
+                ),
+            ],
+        ),
+    ]
