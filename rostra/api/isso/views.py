@@ -34,6 +34,7 @@ from rostra.core.errors import Refused
 from rostra.core.fragments import cached_text
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
+from rostra.core.replay import replayable
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.models import Comment
@@ -298,6 +299,7 @@ def fetch(request, site):
     if thread is None:
         body = json.dumps({**fetch_thread(None, query), "config": public_config(site)})
     else:
+        replayable(request, thread)
         tag = hashlib.sha1(repr(query).encode()).hexdigest()[:16]
         key = f"rostra:isso:{thread.pk}:{thread.version}:{tag}"
         body = cached_text(key, lambda: json.dumps({**fetch_thread(thread, query),

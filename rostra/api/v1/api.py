@@ -27,6 +27,7 @@ from rostra.core.fragments import cached_text
 from rostra.core.http import conditional_response
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
+from rostra.core.replay import replayable
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm, EditForm
 from rostra.discussion.queries import access_comment, get_subthread, get_thread_slice
@@ -226,6 +227,7 @@ def list_comments(request, thread_id: schemas.Id, sort: SortName = "oldest", cur
     and count as on Rostra's own pages). Follow `next_cursor` for the next page."""
     thread = get_object_or_404(Article.objects.select_related("site"), pk=thread_id)
     after = decode_cursor(cursor, sort) if cursor else None
+    replayable(request, thread)
     tag = hashlib.sha1(f"{sort}|{cursor}".encode()).hexdigest()[:12]
     etag = f'"t{thread.pk}-v{thread.version}-{tag}"'
 

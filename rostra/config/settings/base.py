@@ -31,6 +31,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: keeps the answers views offer for replay, with every header the others add.
+    "rostra.core.replay.ReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside every middleware that may answer by itself (a 400 for a bad Host is one), so those
     # answers are not frameable either.

@@ -1,12 +1,14 @@
 """Pieces every discussion view shares: where a comment is shown, the thread context, remembered authors."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.core import signing
 from django.urls import reverse
 
 from rostra.articles.models import Article
-from rostra.discussion.forms import CommentForm
+from rostra.core.replay import fresh_per_response
+from rostra.discussion.forms import CommentForm, form_stamp
 from rostra.discussion.models import Comment, Vote
 from rostra.discussion.queries import (
     DEFAULT_SORT,
@@ -59,7 +61,11 @@ def new_comment_form(request, *, parent: Comment | None = None) -> CommentForm:
     initial = remembered_author(request)
     if parent is not None:
         initial["parent"] = parent.pk
-    return CommentForm(initial=initial, parent_id=parent.pk if parent else None)
+    form = CommentForm(initial=initial, parent_id=parent.pk if parent else None)
+    # A page replayed to other readers gives each its own submission key and render stamp.
+    fresh_per_response(request, form.initial["submission"], lambda: uuid.uuid4().hex)
+    fresh_per_response(request, form.initial["rendered"], form_stamp)
+    return form
 
 
 def reader_votes(request, comment_ids) -> dict[int, int]:

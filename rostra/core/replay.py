@@ -1,0 +1,334 @@
+"""Anonymous reads of a thread answered again from memory, ahead of Django, while nothing they show changed.
+
+A cached thread answer still went through all of Django (middleware, sessions, CSRF, the site and thread
+look-ups) at a few hundred requests a second; nginx serves the same bytes at ten thousand and more. So
+the WSGI application is wrapped (`ReplayReads`): a GET that carries nothing that can change its answer
+(no cookies, no credentials, no Origin, no conditional or htmx headers: see HARMLESS_HEADERS) is looked
+up by scheme, host, path and query. An answer found there is replayed only after two indexed queries
+show that its thread's row (version, slug, address, site, last save) and every site's row are what they
+were when the answer was made: a committed write moves the thread's version on, so every process
+stops replaying the old answer at once, and nothing is ever deleted by hand.
+
+Answers are kept by `ReplayMiddleware`, the outermost middleware, so they carry every header the
+full stack gives them (CSP, nosniff, Referrer-Policy, X-Frame-Options, Vary, CORS). A view offers its
+answer with `replayable(request, thread)`; only a 200 that sets no cookie but the CSRF one is kept.
+What must differ per response is replaced in every replay: the CSP nonce (body and header), the CSRF
+token (a fresh secret, its cookie and its masked tokens), a fresh Date, and the values views declare
+with `fresh_per_response` (a form's submission key and render stamp).
+"""
+
+import base64
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token
+from django.utils.http import http_date
+
+from rostra.core.app_settings import app_settings
+
+ENVIRON_KEY = "rostra.replay"
+MAX_BYTES = 48 * 2**20  # answers one process keeps; the oldest go first
+# Request headers that change no answer Rostra gives (HOST and X-Forwarded-Proto are in the key).
+HARMLESS_HEADERS = frozenset({
+    "HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING",
+    "HTTP_CONNECTION", "HTTP_CACHE_CONTROL", "HTTP_PRAGMA", "HTTP_REFERER", "HTTP_DNT",
+    "HTTP_UPGRADE_INSECURE_REQUESTS", "HTTP_PRIORITY", "HTTP_TE", "HTTP_KEEP_ALIVE",
+    "HTTP_SEC_FETCH_DEST", "HTTP_SEC_FETCH_MODE", "HTTP_SEC_FETCH_SITE", "HTTP_SEC_FETCH_USER",
+    "HTTP_SEC_CH_UA", "HTTP_SEC_CH_UA_MOBILE", "HTTP_SEC_CH_UA_PLATFORM", "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP",
+})
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([a-zA-Z0-9]{64})"')
+NONCE_SLOT, CSRF_SLOT = "nonce", "csrf"
+
+
+def replay_key(environ) -> tuple | None:
+    """What identifies an answer to this request, or None when the request may see its own answer."""
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
+        return None
+    for name in environ:
+        if name.startswith("HTTP_") and name not in HARMLESS_HEADERS:
+            return None
+    return (environ.get("wsgi.url_scheme"), environ.get("HTTP_X_FORWARDED_PROTO", ""),
+            environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""))
+
+
+# ---- what an answer depends on ---------------------------------------------------------------------
+
+def _columns(model, names=None) -> str:
+    """The model's columns (or those of fields `names`, in that order), quoted."""
+    quote = connections["default"].ops.quote_name
+    if names is None:
+        return ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+    return ", ".join(quote(model._meta.get_field(name).column) for name in names)
+
+
+_sql: dict[str, str] = {}
+
+
+def _queries() -> dict[str, str]:
+    """The two checks, written once per process: every site's row, and one thread's row."""
+    if not _sql:
+        from rostra.articles.models import Article
+        from rostra.sites.models import Site
+
+        quote = connections["default"].ops.quote_name
+        _sql["sites"] = (f"SELECT {_columns(Site)} FROM {quote(Site._meta.db_table)} "
+                         f"ORDER BY {quote('id')}")
+        # version first: _capture compares it with the version the view read
+        thread_columns = _columns(Article, ("version", "id", "updated", "site", "slug", "url"))
+        _sql["thread"] = (f"SELECT {thread_columns} FROM {quote(Article._meta.db_table)} "
+                          f"WHERE {quote('id')} = %s")
+    return _sql
+
+
+def _read(name: str, params=()) -> tuple:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(_queries()[name], params)
+        return tuple(tuple(row) for row in cursor.fetchall())
+
+
+def current_state(thread_id: int) -> tuple:
+    """What decides whether an answer about thread `thread_id` still holds: two indexed queries."""
+    return _read("sites"), _read("thread", (thread_id,))
+
+
+# ---- answers ---------------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    thread_id: int
+    state: tuple  # current_state(thread_id) when the answer was made
+    status: str
+    headers: list[tuple[str, str]]  # without Content-Length, Date and the CSRF cookie
+    parts: list[bytes]  # the body, with a placeholder where each per-response value goes
+    slots: list[tuple[int, str]]  # (index in parts, slot name) of each placeholder
+    fresh: dict[str, Callable[[], str]] = field(default_factory=dict)  # slot -> maker of a new value
+    nonce: str = ""  # the nonce the headers were captured with
+    dated: bool = False
+    csrf_cookie: bool = False
+    size: int = 0
+
+    def replay(self) -> tuple[str, list, bytes] | None:
+        """Status, headers and body again, with fresh per-response values; None when stale."""
+        if current_state(self.thread_id) != self.state:
+            return None
+        values = {slot: make().encode() for slot, make in self.fresh.items()}
+        headers = list(self.headers)
+        if NONCE_SLOT in values:
+            new = values[NONCE_SLOT].decode()
+            headers = [(name, value.replace(self.nonce, new)) for name, value in headers]
+        if self.csrf_cookie:
+            secret, token = _new_csrf()
+            values[CSRF_SLOT] = token.encode()
+            headers.append(("Set-Cookie", _csrf_cookie(secret)))
+        if self.dated:
+            headers.append(("Date", http_date()))
+        pieces = self.parts.copy()
+        for index, slot in self.slots:
+            pieces[index] = values[slot]
+        body = b"".join(pieces)
+        headers.append(("Content-Length", str(len(body))))
+        return self.status, headers, body
+
+
+class Answers:
+    """One process's answers, newest last, within MAX_BYTES."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Answer | None:
+        return self._answers.get(key)
+
+    def put(self, key, answer: Answer) -> None:
+        with self._lock:
+            self._drop(key)
+            self._answers[key] = answer
+            self._bytes += answer.size
+            while self._bytes > self.max_bytes and self._answers:
+                self._drop(next(iter(self._answers)))
+
+    def discard(self, key, answer: Answer) -> None:
+        with self._lock:
+            if self._answers.get(key) is answer:
+                self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._bytes = 0
+
+    def _drop(self, key) -> None:
+        old = self._answers.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+ANSWERS = Answers()
+
+
+def _new_csrf() -> tuple[str, str]:
+    """A new CSRF secret and a token of it under a new mask, in Django's format (the secret and the
+    mask are random letters and digits; each token character is the secret's shifted by the mask's),
+    made from os.urandom: get_random_string's one secrets.choice per character took a fifth of a
+    replay. tests/core/test_replay.py checks Django accepts them."""
+    secret, mask = _random_chars(CSRF_SECRET_LENGTH), _random_chars(CSRF_SECRET_LENGTH)
+    cipher = "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % len(CSRF_ALLOWED_CHARS)]
+                     for s, m in zip(secret, mask, strict=True))
+    return secret, mask + cipher
+
+
+_CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_UNBIASED = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # bytes below this map evenly onto the characters
+
+
+def _random_chars(length: int) -> str:
+    found: list[str] = []
+    while len(found) < length:
+        found += [CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in os.urandom(2 * length)
+                  if b < _UNBIASED]
+    return "".join(found[:length])
+
+
+def _csrf_cookie(secret: str) -> str:
+    """The Set-Cookie header CsrfViewMiddleware gives a new secret."""
+    response = HttpResponse()
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    return response.cookies[settings.CSRF_COOKIE_NAME].output(header="")
+
+
+# ---- the two ends --------------------------------------------------------------------------------
+
+class ReplayReads:
+    """WSGI: replay a current answer to a request that may share it; else let Django answer (and
+    the middleware keep what it answered)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = replay_key(environ)
+        if key is not None and app_settings.CACHE_THREADS:
+            answer = ANSWERS.get(key)
+            if answer is not None:
+                try:
+                    replayed = answer.replay()
+                except Exception:  # the database is in trouble: Django answers (and reports it)
+                    replayed = None
+                if replayed is not None:
+                    status, headers, body = replayed
+                    start_response(status, headers)
+                    return [body]
+                ANSWERS.discard(key, answer)
+            environ[ENVIRON_KEY] = key
+        return self.application(environ, start_response)
+
+
+def replayable(request, thread) -> None:
+    """Offer this answer, about `thread` as it was read for it, for replays to anonymous readers."""
+    if ENVIRON_KEY in request.META:
+        request._replay_thread = (thread.pk, thread.version)
+
+
+def fresh_per_response(request, value: str, make: Callable[[], str]) -> str:
+    """Declare that `value`, which this answer's body holds, is made anew (by `make`) for every
+    response: a replay puts a new one in its place. Returns `value`."""
+    if ENVIRON_KEY in request.META:
+        request.__dict__.setdefault("_replay_fresh", []).append((value, make))
+    return value
+
+
+class ReplayMiddleware:
+    """Outermost middleware: keep the answers views offered, with every header the stack added."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.META.get(ENVIRON_KEY)
+        before = _read("sites") if key is not None else None
+        response = self.get_response(request)
+        offered = getattr(request, "_replay_thread", None)
+        if offered is not None and response.status_code == 200 and not response.streaming:
+            try:
+                answer = _capture(request, response, *offered, sites_before=before)
+            except Exception:  # never let keeping an answer spoil giving it
+                answer = None
+            if answer is not None:
+                ANSWERS.put(key, answer)
+        return response
+
+
+def _capture(request, response, thread_id: int, version: int, *, sites_before) -> Answer | None:
+    state = current_state(thread_id)
+    sites, rows = state
+    if len(rows) != 1 or sites != sites_before or rows[0][0] != version:
+        return None  # a site or the thread was written to while this answer was made: keep none
+    cookies = set(response.cookies)
+    secret = request.META.get("CSRF_COOKIE", "")
+    csrf_cookie = settings.CSRF_COOKIE_NAME in cookies
+    if cookies - {settings.CSRF_COOKIE_NAME}:
+        return None
+    if csrf_cookie and response.cookies[settings.CSRF_COOKIE_NAME].value != secret:
+        return None
+    body = response.content
+    slots: dict[bytes, str] = {}
+    fresh: dict[str, Callable[[], str]] = {}
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        slots[nonce.encode()] = NONCE_SLOT
+        fresh[NONCE_SLOT] = _new_nonce
+    if csrf_cookie:
+        for token in set(CSRF_INPUT.findall(body)):
+            if _unmask_cipher_token(token.decode()) != secret:
+                return None
+            slots[token] = CSRF_SLOT
+    elif CSRF_INPUT.search(body):
+        return None  # a form that would need the reader's own token
+    for n, (value, make) in enumerate(getattr(request, "_replay_fresh", [])):
+        slot = f"fresh{n}"
+        slots[value.encode()] = slot
+        fresh[slot] = make
+    parts: list[bytes] = []
+    placed: list[tuple[int, str]] = []
+    start = 0
+    if slots:
+        pattern = re.compile(b"|".join(re.escape(v) for v in sorted(slots, key=len, reverse=True)))
+        for found in pattern.finditer(body):
+            parts.append(body[start:found.start()])
+            placed.append((len(parts), slots[found.group()]))
+            parts.append(b"")
+            start = found.end()
+    parts.append(body[start:])
+    skipped = {"content-length", "date"}
+    headers = [(name, value) for name, value in response.items() if name.lower() not in skipped]
+    return Answer(
+        thread_id=thread_id, state=state, status=f"{response.status_code} {response.reason_phrase}",
+        headers=headers, parts=parts, slots=placed, fresh=fresh,
+        nonce=nonce if isinstance(nonce, str) else "",
+        dated=response.has_header("Date"), csrf_cookie=csrf_cookie, size=len(body),
+    )
+
+
+def _new_nonce() -> str:
+    """A nonce as django-csp makes one."""
+    return base64.b64encode(os.urandom(16)).decode("ascii")
