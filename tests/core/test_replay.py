@@ -242,3 +242,50 @@ def test_a_process_keeps_answers_within_its_budget():
     for n in range(5):
         answers.put(n, make(40))
     assert len(answers) == 2 and answers.get(4) is not None and answers.get(2) is None
+
+
+def test_a_write_through_one_process_ends_the_replays_of_every_process(tmp_path):
+    """Two `rostra serve` workers, each keeping its own answers: after a comment is posted (through
+    whichever worker takes it), every read through either shows it; the other thread's pages stay."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from tests.concurrency.serving import SITE_PAGES, serving, site_environment
+
+    env = site_environment(tmp_path / "var")
+    with serving(env, tmp_path / "server.log", workers=2) as (base, _):
+        port = urlsplit(base).port
+
+        def call(method, path, body=None):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # one each:
+            connection.request(method, path, body=body, headers={  # spread over both workers
+                "Content-Type": "application/json"} if body else {})
+            response = connection.getresponse()
+            return response.status, response.read().decode()
+
+        def post(url, words):
+            payload = {"site": "news", "url": url, "title": "A story", "body": words,
+                       "author_name": "Ana"}
+            status, body = call("POST", "/api/v1/comments", json.dumps(payload))
+            assert status == 201, body
+            return json.loads(body)["thread_id"]
+
+        threads = {name: post(f"{SITE_PAGES}/{name}/", f"The first words on {name}.")
+                   for name in ("one", "two")}
+        reads = {name: [f"/api/v1/threads/{tid}/comments", f"/isso/news/?uri=%2F{name}%2F"]
+                 for name, tid in threads.items()}
+        for name in threads:
+            status, body = call("GET", f"/api/v1/threads/{threads[name]}/comments")
+            reads[name].append(json.loads(body)["thread"]["page_url"])
+        for paths in reads.values():
+            for path in paths * 8:  # every worker has kept every answer by now
+                assert call("GET", path)[0] == 200
+        post(f"{SITE_PAGES}/one/", "Words that every worker must show at once.")
+        for path in reads["one"] * 8:
+            status, body = call("GET", path)
+            assert status == 200 and "Words that every worker must show at once." in body, path
+        for path in reads["two"] * 8:
+            status, body = call("GET", path)
+            assert status == 200 and "Words that every worker must show" not in body, path
+    log = (tmp_path / "server.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-4000:]
