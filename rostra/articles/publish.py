@@ -39,6 +39,8 @@ def free_slug(wanted: str) -> str:
     """`wanted`, or `wanted-2`, `wanted-3` … whichever no site has used yet (one installation's
     article addresses, /a/<slug>/, are unique whichever site they belong to)."""
     base = wanted[:180] or "page"
+    if not Article.objects.filter(slug=base).exists():  # the usual case: one index lookup
+        return base
     # A range on the slug index: every slug that starts with `base` (slugs are ASCII, below "~").
     taken = set(Article.objects.filter(slug__gte=base, slug__lt=base + "~").values_list("slug", flat=True))
     slug, n = base, 2

@@ -69,8 +69,9 @@ class CommentBatch:
 
     def add(self, comment: NewComment, parent: Parent = None) -> NewComment:
         """Queue `comment` (body_html already rendered) under `parent`. Flushes when full."""
-        comment.best_score = wilson_lower_bound(comment.upvotes, comment.downvotes)
-        comment.score = comment.upvotes - comment.downvotes
+        if comment.upvotes or comment.downvotes:  # else the defaults (most imports carry no votes)
+            comment.best_score = wilson_lower_bound(comment.upvotes, comment.downvotes)
+            comment.score = comment.upvotes - comment.downvotes
         self.pending.append((comment, parent))
         if len(self.pending) >= self.size:
             self.flush()

@@ -87,8 +87,12 @@ class _Loader:
                 f"{record.article_source_id!r} is not in the file"
             )
             return
-        known = self._known(thread)
-        if _key(record.source_id) in known or (thread, record.source_id) in self.waiting_ids:
+        known = self.stored.get(thread)
+        if known is None:
+            known = self._known(thread)
+        key = _key(record.source_id)
+        # (a comment waiting for its parent is in no `known` yet; the tuple only when one waits)
+        if key in known or self.waiting_ids and (thread, record.source_id) in self.waiting_ids:
             earlier = self.previous[thread].pop(record.source_id, None)
             if earlier is not None:
                 self.report.comments_existing += 1
@@ -104,7 +108,9 @@ class _Loader:
                 self.waiting[(thread, record.parent_source_id)].append(record)
                 self.waiting_ids.add((thread, record.source_id))
                 return
-        self._store_in(thread, record, parent)
+        comment = self._queue(thread, record, parent, known, key)
+        if self.waiting:  # some replies came before their parent: this may be one
+            self._store_waiting(thread, record, comment)
 
     def finish(self) -> None:
         """Give every parent that never arrived a placeholder, then hang its replies under it."""
@@ -163,37 +169,54 @@ class _Loader:
         self.report.comments_updated += 1
 
     def _store_in(self, thread_pk: int, record: CommentRecord, parent: int | NewComment | None) -> None:
-        """Queue the comment, then every reply that was waiting for it (depth first, no recursion:
-        a long chain of replies must not exhaust the stack)."""
-        todo = [(record, parent)]
+        """Queue the comment, then every reply that was waiting for it."""
+        self.waiting_ids.discard((thread_pk, record.source_id))
+        comment = self._queue(thread_pk, record, parent, self.stored[thread_pk], _key(record.source_id))
+        self._store_waiting(thread_pk, record, comment)
+
+    def _store_waiting(self, thread_pk: int, record: CommentRecord, comment: NewComment) -> None:
+        """Queue the replies that were waiting for `record` (now queued as `comment`), and theirs,
+        depth first, without recursion: a long chain of replies must not exhaust the stack."""
+        known = self.stored[thread_pk]
+        todo = [(child, comment) for child in reversed(self.waiting.pop((thread_pk, record.source_id), []))]
         while todo:
             record, parent = todo.pop()
-            comment = self.batch.add(NewComment(
-                thread_id=thread_pk,
-                author_name=record.author_name[:200] or "Anonymous",
-                author_email=record.author_email[:254],
-                author_website=web_address(record.author_website[:500]),
-                body_source=record.body,
-                body_format=record.body_format,
-                body_html=_html(record),
-                state=record.state,
-                created=record.created,
-                edited=record.edited,
-                upvotes=max(0, record.upvotes),
-                downvotes=max(0, record.downvotes),
-                source=self.source,
-                source_id=record.source_id,
-                is_placeholder=record.is_placeholder,
-                user_id=self.accounts.get(record.author_email.lower()) if record.author_email else None,
-            ), parent)
-            self.stored[thread_pk][_key(record.source_id)] = comment
-            self.report.comments_created += 1
-            self.report.placeholders_created += record.is_placeholder
-            if not record.is_placeholder:
-                self.report.authors.add(record.author_email.lower() or record.author_name)
             self.waiting_ids.discard((thread_pk, record.source_id))
-            children = self.waiting.pop((thread_pk, record.source_id), [])
-            todo.extend((child, comment) for child in reversed(children))
+            comment = self._queue(thread_pk, record, parent, known, _key(record.source_id))
+            children = self.waiting.pop((thread_pk, record.source_id), None)
+            if children:
+                todo.extend((child, comment) for child in reversed(children))
+
+    def _queue(self, thread_pk: int, record: CommentRecord, parent: int | NewComment | None,
+               known: dict, key: str | int) -> NewComment:
+        """Put one comment in the batch; the one place a record becomes a comment."""
+        email = record.author_email
+        comment = self.batch.add(NewComment(
+            thread_id=thread_pk,
+            author_name=record.author_name[:200] or "Anonymous",
+            author_email=email[:254],
+            author_website=web_address(record.author_website[:500]) if record.author_website else "",
+            body_source=record.body,
+            body_format=record.body_format,
+            body_html=_html(record),
+            state=record.state,
+            created=record.created,
+            edited=record.edited,
+            upvotes=record.upvotes if record.upvotes > 0 else 0,
+            downvotes=record.downvotes if record.downvotes > 0 else 0,
+            source=self.source,
+            source_id=record.source_id,
+            is_placeholder=record.is_placeholder,
+            user_id=self.accounts.get(email.lower()) if email and self.accounts else None,
+        ), parent)
+        known[key] = comment
+        report = self.report
+        report.comments_created += 1
+        if record.is_placeholder:
+            report.placeholders_created += 1
+        else:
+            report.authors.add(email.lower() or record.author_name)
+        return comment
 
 
 def _html(record: CommentRecord) -> str:
