@@ -13,6 +13,7 @@ the database, and dies with its parent: a parent killed (kill -9) closes the pip
 next send fails.
 """
 
+import fcntl
 import multiprocessing
 import os
 import traceback
@@ -23,6 +24,8 @@ from rostra.core.markup import render
 from rostra.porting.records import CommentRecord
 
 CHUNK = 256  # records per message: large enough that pickling costs little per record
+PIPE_BYTES = 1 << 20  # the pipe's buffer: a few thousand records, so neither process waits on the
+# other's bursts (a flush, a slow stretch of the file); 1 MB is what Linux grants without privileges
 WORTH_IT = 1 << 20  # bytes: below this a fork costs more than it saves
 
 
@@ -44,6 +47,7 @@ class ReadAhead:
     def __iter__(self) -> Iterator:
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
+        _widen(sending)
         child = context.Process(target=self._produce, args=(sending, receiving), daemon=True)
         child.start()
         sending.close()  # the child holds the only sending end: its death ends the stream
@@ -98,6 +102,14 @@ class ReadAhead:
         finally:
             sending.close()
 
+
+
+def _widen(pipe) -> None:
+    """A larger buffer for the pipe, where the system allows it (64 KB, under one chunk, otherwise)."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass  # not Linux, or a lower limit: the default buffer works, only with more waiting
 
 
 def open_source(path: Path, *, binary: bool):
