@@ -1,5 +1,6 @@
 """create_comment: the one way a comment comes into being, whoever asks (form, htmx, API, importer)."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,16 +74,19 @@ def create_comment(
     """
     with transaction.atomic():
         thread = Article.objects.select_for_update().get(pk=thread.pk)
+        digest = None
         if not imported:
             if submission_key:
                 earlier = Comment.objects.filter(Filled("submission_key"), thread=thread,
                                                  submission_key=submission_key).first()
                 if earlier is not None:
                     return Created(earlier, created=False, same_key=True)
-            earlier = _same_words(thread, parent_id, author_name, body, address_hash(address))
-            if earlier is not None:
-                return Created(earlier, created=False)
-            if guards_on() and _repeated_words(thread, body, address_hash(address), user):
+            digest = words_digest(body)
+            earlier = _same_words_before(thread, digest, address_hash(address), user)
+            resent = _resent(earlier, parent_id, author_name)
+            if resent is not None:
+                return Created(Comment.objects.get(pk=resent), created=False)
+            if guards_on() and _repeated(earlier):
                 raise Refused("You posted these same words in this discussion a little while ago. "
                               "Write something new, or find your comment above.", field="body")
         parent = None
@@ -111,6 +115,7 @@ def create_comment(
             state=state,
             created=created if (created or imported) else timezone.now(),
             submission_key=submission_key,
+            submitted_digest=digest,
             source=source,
             source_id=source_id,
             is_placeholder=is_placeholder,
@@ -123,33 +128,52 @@ def create_comment(
 RESUBMIT_WINDOW = timedelta(minutes=10)
 
 
-def _same_words(thread, parent_id, author_name, body, hashed_address):
-    """The same words by the same name from the same address moments ago (a form re-sent after Back,
-    or a double click that got two submission keys)."""
-    if not hashed_address:
-        return None
-    return _recent(Q(Filled("address_hash"), address_hash=hashed_address), thread,
-                   timezone.now() - RESUBMIT_WINDOW).filter(
-        parent_id=parent_id, author_name=author_name, body_source=body).first()
+def words_digest(body: str) -> int:
+    """A 64-bit digest of a comment's words, as a signed integer (the form databases store)."""
+    return int.from_bytes(hashlib.blake2b(body.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _repeated_words(thread, body, hashed_address, user) -> bool:
-    """Whether the same author (account or address) posted `body` in `thread` within
-    ROSTRA_DUPLICATE_WINDOW_SECONDS, under any name or parent (a flood guard: see ratelimits)."""
-    cutoff = timezone.now() - timedelta(seconds=app_settings.DUPLICATE_WINDOW_SECONDS)
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier comment of the same author in the thread, submitted with the same words."""
+    pk: int
+    parent_id: int | None
+    author_name: str
+    created: datetime
+    by_address: bool  # found by the address hash (else by the account only)
+
+
+def _same_words_before(thread, digest: int, hashed_address: str, user) -> list[Earlier]:
+    """The author's comments in `thread` submitted with the same words, found by address hash and by
+    account, each through the index that starts with it (comment_address_words, comment_user_words).
+    One author repeats one text in one thread a handful of times at most, so the list is short."""
+    found = {}
     authors = []
-    if hashed_address:
-        authors.append(Q(Filled("address_hash"), address_hash=hashed_address))
     if user is not None:
-        authors.append(Q(user=user))
-    # One query per way of knowing the author: SQLite serves each from its own index.
-    return any(_recent(author, thread, cutoff).filter(body_source=body).exists() for author in authors)
+        authors.append((Q(user=user), False))
+    if hashed_address:
+        authors.append((Q(Filled("address_hash"), address_hash=hashed_address), True))
+    for author, by_address in authors:
+        rows = (Comment.objects.filter(author, thread=thread, submitted_digest=digest)
+                .order_by().values_list("pk", "parent_id", "author_name", "created"))
+        for pk, parent_id, author_name, created in rows:
+            found[pk] = Earlier(pk, parent_id, author_name, created, by_address)
+    return list(found.values())
 
 
-def _recent(author: Q, thread, since: datetime):
-    """Comments by `author` in `thread` since `since`, newest first, found through the index that
-    starts with the author (comment_address_recent or comment_user_recent)."""
-    return Comment.objects.filter(author, thread=thread, created__gte=since).order_by("-created")
+def _resent(earlier: list[Earlier], parent_id: int | None, author_name: str) -> int | None:
+    """The comment these words re-send: the same words, name and reply target from the same address
+    moments ago (a form re-sent after Back, or a double click that got two submission keys)."""
+    since = timezone.now() - RESUBMIT_WINDOW
+    return next((e.pk for e in earlier if e.by_address and e.parent_id == parent_id
+                 and e.author_name == author_name and e.created >= since), None)
+
+
+def _repeated(earlier: list[Earlier]) -> bool:
+    """Whether the author (account or address) posted these words in the thread within
+    ROSTRA_DUPLICATE_WINDOW_SECONDS, under any name or parent (a flood guard: see ratelimits)."""
+    since = timezone.now() - timedelta(seconds=app_settings.DUPLICATE_WINDOW_SECONDS)
+    return any(e.created >= since for e in earlier)
 
 
 def place_in_tree(comment: Comment, parent: Comment | None) -> None:

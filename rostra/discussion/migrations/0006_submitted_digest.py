@@ -1,4 +1,5 @@
-# Indexes for the check of a new comment against its author's recent ones in the thread. The user's
+# The digest of a new comment's words, and indexes for the check of a new comment against its
+# author's earlier ones in the thread with the same words. The user's
 # own foreign-key index gives way to comment_user_recent, which starts with the same column: dropped by
 # name rather than by altering the field, which SQLite would do by copying the whole comment table.
 
@@ -18,13 +19,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        migrations.AddField(
             model_name='comment',
-            index=models.Index(condition=models.Q(('address_hash', ''), _negated=True), fields=['address_hash', 'thread', 'created'], name='comment_address_recent'),
+            name='submitted_digest',
+            field=models.BigIntegerField(blank=True, editable=False, help_text="Digest of the words as submitted (edits leave it): a new comment is checked against its author's earlier ones in the thread by it. Empty on imported comments.", null=True),
         ),
         migrations.AddIndex(
             model_name='comment',
-            index=models.Index(fields=['user', 'thread', 'created'], name='comment_user_recent'),
+            index=models.Index(condition=models.Q(('address_hash', ''), _negated=True), fields=['address_hash', 'thread', 'submitted_digest'], name='comment_address_words'),
+        ),
+        migrations.AddIndex(
+            model_name='comment',
+            index=models.Index(fields=['user', 'thread', 'submitted_digest'], name='comment_user_words'),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
