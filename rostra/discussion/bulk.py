@@ -176,16 +176,17 @@ def _time_adapter():
 
 
 def _place(comment: NewComment, parent: Parent) -> None:
+    segment = encode_segment(comment.pk)
     if parent is None:
-        comment.parent_id, comment.depth, comment.path = None, 0, ""
-    elif isinstance(parent, NewComment):
-        comment.parent_id, comment.depth, comment.path = parent.pk, parent.depth + 1, parent.path
+        comment.path, comment.root_id = segment, comment.pk
+    elif type(parent) is NewComment:
+        comment.parent_id, comment.depth = parent.pk, parent.depth + 1
+        comment.path, comment.root_id = parent.path + segment, parent.root_id
     else:
         comment.parent_id = decode_segment(parent[-SEGMENT_WIDTH:])
         comment.depth = len(parent) // SEGMENT_WIDTH
-        comment.path = parent
-    comment.path += encode_segment(comment.pk)
-    comment.root_id = decode_segment(comment.path[:SEGMENT_WIDTH])
+        comment.path = parent + segment
+        comment.root_id = decode_segment(parent[:SEGMENT_WIDTH])
 
 
 def _allocate_ids(count: int, *, above: int = 0) -> list[int]:

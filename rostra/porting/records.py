@@ -1,7 +1,8 @@
 """Neutral records: what every importer reads a source into, and the one loader takes."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 
 
 @dataclass
@@ -39,6 +40,14 @@ class CommentRecord:
     upvotes: int = 0  # votes the source counted (no voters are known)
     downvotes: int = 0
     body_html: str | None = None  # the body rendered, when a reading process did it (readahead.py)
+
+    def __reduce__(self):
+        # Crossing from the reading process as a plain tuple: a third of the time to unpickle
+        # that the default (a dict of field names per record) takes.
+        return CommentRecord, _comment_fields(self)
+
+
+_comment_fields = attrgetter(*(f.name for f in fields(CommentRecord)))
 
 
 @dataclass
