@@ -44,7 +44,10 @@ def find_thread(site: Site, url: str) -> Article | None:
         key = normalise_url(url)
     except ValueError:
         return None
-    return Article.objects.select_related("site").filter(site=site, url=key).first()
+    thread = Article.objects.filter(site=site, url=key).first()
+    if thread is not None:
+        thread.site = site  # the caller's, rather than a join for a copy of it
+    return thread
 
 
 def get_or_create_thread(site: Site, url: str, title: str) -> Article:

@@ -73,7 +73,10 @@ def create_comment(
     states of the system they came from and may hang under placeholders and in closed threads.
     """
     with transaction.atomic():
-        thread = Article.objects.select_for_update().get(pk=thread.pk)
+        # Lock the thread's row (where the database locks rows) and read, under the lock, the one
+        # thing that may have changed since the caller found it.
+        thread.comments_open = (Article.objects.select_for_update().filter(pk=thread.pk)
+                                .values_list("comments_open", flat=True).get())
         digest = None
         if not imported:
             if submission_key:
