@@ -69,7 +69,9 @@ SETTINGS: dict[str, Setting] = {
     "CACHE_THREADS": Setting(
         True, lambda value: value.strip().lower() not in ("off", "0", "false", "no"),
         "Keep rendered thread answers of the JSON and Isso APIs in the cache, keyed by the thread's "
-        "version. 'off' renders them from the database every time (the bench's cold scenario).",
+        "version, and replay anonymous reads of article pages and thread answers while their thread "
+        "is unchanged (rostra.core.replay). 'off' renders them from the database every time (the "
+        "bench's cold scenario).",
     ),
 }
 
