@@ -18,6 +18,7 @@ with `fresh_per_response` (a form's submission key and render stamp).
 """
 
 import base64
+import json
 import os
 import re
 import threading
@@ -43,6 +44,9 @@ HARMLESS_HEADERS = frozenset({
     "HTTP_SEC_FETCH_DEST", "HTTP_SEC_FETCH_MODE", "HTTP_SEC_FETCH_SITE", "HTTP_SEC_FETCH_USER",
     "HTTP_SEC_CH_UA", "HTTP_SEC_CH_UA_MOBILE", "HTTP_SEC_CH_UA_PLATFORM", "HTTP_X_FORWARDED_PROTO",
     "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP",
+    # Embeds fetch cross-origin: Origin is in the key, and an answer is kept only if its CORS
+    # headers agree with the sites' origins it was checked against (see _cors_agrees).
+    "HTTP_ORIGIN",
 })
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([a-zA-Z0-9]{64})"')
 NONCE_SLOT, CSRF_SLOT = "nonce", "csrf"
@@ -57,7 +61,7 @@ def replay_key(environ) -> tuple | None:
             return None
     return (environ.get("wsgi.url_scheme"), environ.get("HTTP_X_FORWARDED_PROTO", ""),
             environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""))
+            environ.get("QUERY_STRING", ""), environ.get("HTTP_ORIGIN"))
 
 
 # ---- what an answer depends on ---------------------------------------------------------------------
@@ -283,6 +287,8 @@ def _capture(request, response, thread_id: int, version: int, *, sites_before) -
     sites, rows = state
     if len(rows) != 1 or sites != sites_before or rows[0][0] != version:
         return None  # a site or the thread was written to while this answer was made: keep none
+    if not _cors_agrees(request, response, sites):
+        return None
     cookies = set(response.cookies)
     secret = request.META.get("CSRF_COOKIE", "")
     csrf_cookie = settings.CSRF_COOKIE_NAME in cookies
@@ -327,6 +333,25 @@ def _capture(request, response, thread_id: int, version: int, *, sites_before) -
         nonce=nonce if isinstance(nonce, str) else "",
         dated=response.has_header("Date"), csrf_cookie=csrf_cookie, size=len(body),
     )
+
+
+def _cors_agrees(request, response, sites: tuple) -> bool:
+    """Whether the answer's CORS permission is the one the sites' rows checked for replays give
+    (the middleware may have judged by a list of origins it cached a few seconds ago)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return not response.has_header("Access-Control-Allow-Origin")
+    from rostra.sites.models import Site
+    from rostra.sites.origins import request_origin
+
+    column = [f.name for f in Site._meta.concrete_fields].index("origins")
+    allowed = set()
+    for row in sites:
+        value = row[column]
+        allowed.update(json.loads(value) if isinstance(value, str) else value or ())
+    origin = origin.lower()
+    permitted = origin == request_origin(request) or origin in allowed
+    return response.get("Access-Control-Allow-Origin") == (request.headers["Origin"] if permitted else None)
 
 
 def _new_nonce() -> str:

@@ -174,7 +174,6 @@ def test_an_edit_of_the_article_or_its_site_ends_its_replays(app, two_threads):
     {"HTTP_COOKIE": "rostra_author=x"},
     {"HTTP_HX_REQUEST": "true"},
     {"HTTP_AUTHORIZATION": "Bearer x"},
-    {"HTTP_ORIGIN": "https://elsewhere.example"},
     {"HTTP_IF_NONE_MATCH": '"x"'},
     {"HTTP_X_ROSTRA_READER": "r1"},
 ])
@@ -227,6 +226,25 @@ def test_api_reads_are_replayed_until_a_vote_changes_their_thread(app, api_threa
     voted = get(app, path)
     assert voted.queries > 2 and voted.body != first.body
     assert get(app, path).body == voted.body
+
+
+def test_cross_origin_reads_are_replayed_with_their_own_cors_answer(app, api_thread):
+    from rostra.sites.models import Site
+    from rostra.sites.origins import forget_allowed_origins
+
+    allowed, other = "https://news.example.org", "https://elsewhere.example"
+    for origin in (allowed, other):
+        get(app, ISSO, HTTP_ORIGIN=origin)
+    mine, theirs = get(app, ISSO, HTTP_ORIGIN=allowed), get(app, ISSO, HTTP_ORIGIN=other)
+    assert mine.queries == theirs.queries == 2
+    assert mine["Access-Control-Allow-Origin"] == allowed
+    assert theirs.get("Access-Control-Allow-Origin") is None
+    site = Site.objects.get(slug="news")
+    site.origins = [allowed, other]
+    site.save()
+    forget_allowed_origins()  # as the admin does
+    now_allowed = get(app, ISSO, HTTP_ORIGIN=other)
+    assert now_allowed.queries > 2 and now_allowed["Access-Control-Allow-Origin"] == other
 
 
 def test_the_isso_answer_gets_a_date_of_its_own(app, api_thread):
