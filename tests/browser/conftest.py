@@ -134,7 +134,7 @@ def rostra_server(tmp_path_factory, host_origins) -> RostraServer:
         _stop(server.process)
 
 
-def serve(var_dir: Path, env: dict[str, str]) -> RostraServer:
+def serve(var_dir: Path, env: dict[str, str], *, workers: int = 1) -> RostraServer:
     """`rostra serve` on a free loopback port, once it answers /healthz (the caller stops it)."""
     failures = []
     for attempt in range(3):  # another process may take the free port before the server binds it
@@ -142,7 +142,8 @@ def serve(var_dir: Path, env: dict[str, str]) -> RostraServer:
         log_path = var_dir / f"server-{attempt}.log"
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                [str(VENV_BIN / "rostra"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [str(VENV_BIN / "rostra"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(workers)],
                 env=env, cwd=var_dir, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )

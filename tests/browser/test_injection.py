@@ -7,10 +7,8 @@ The payloads (tests/payloads.py) enter through:
   website, and as an article's title and link (the whole set, every field);
 - the JSON API (`POST /api/v1/comments`) and the Isso-compatible API (`POST /isso/<site>/new`) over
   HTTP: one payload in every field of a request (refused as a whole when a field is invalid, then sent
-  again with body and name only), for a share of the set (a write costs ~15 ms on two shared cores;
-  the whole set through both APIs would take minutes) — SHARE picks every n-th payload;
-- lazy creation of threads through the JSON API: a share of the payloads as a new page's title and
-  URL.
+  again with body and name only), the whole set through each, PER_THREAD comments to a page;
+- lazy creation of threads through the JSON API: every payload as a new page's title and URL.
 The surfaces opened: Rostra's article pages (every page of each thread), the embed on a host page,
 Isso's own client on a host page, the moderation list (Django admin) and the Isso Atom feeds.
 
@@ -50,8 +48,6 @@ pytestmark = [
 
 SITE = "xss"
 PER_THREAD = 1000  # payload comments per imported thread; also the page size, so few pages
-SHARE = 20  # every SHARE-th payload goes through each HTTP API (with different offsets)
-LAZY_SHARE = 128  # every LAZY_SHARE-th payload names a lazily created thread (title and URL)
 ADMIN_PAGES = 4  # pages of the moderation list opened (100 comments each)
 MODERATOR = ("moderator", "not-a-secret-moderator-password")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -147,6 +143,8 @@ class Injection:
         self.refused = Counter()
         self.payload_of: dict[int, int] = {}  # comment id -> payload index
         self.import_threads: list[str] = []  # page URLs of the imported payload threads
+        self.api_threads: list[str] = []  # page URLs of the threads the JSON API wrote to
+        self.isso_threads: list[str] = []  # and the Isso API
         self.lazy_urls: list[str] = []
 
 
@@ -210,17 +208,19 @@ def _post(injection: Injection, path: str, data: dict) -> tuple[int, dict | str]
 def _send_api(injection: Injection, payload, surface: str) -> None:
     """One payload in every field; refused (a field is invalid) -> again with body and name only."""
     p = payload.text
+    page = payload.index // PER_THREAD
     if surface == "JSON API":
         def request(fields):
             return _post(injection, "/api/v1/comments", {
-                "site": SITE, "url": f"{injection.host}/api.html", "title": "JSON API payloads",
+                "site": SITE, "url": injection.api_threads[page], "title": "JSON API payloads",
                 "body": fields.get("body", ""), "author_name": fields.get("author_name", "Tester"),
                 "author_email": fields.get("author_email", ""),
                 "author_website": fields.get("author_website", ""),
             })
     else:
         def request(fields):
-            return _post(injection, "/isso/xss/new?uri=/isso.html", {
+            uri = urllib.parse.urlsplit(injection.isso_threads[page]).path
+            return _post(injection, f"/isso/xss/new?uri={uri}", {
                 "text": fields.get("body", ""), "author": fields.get("author_name", "Tester"),
                 "email": fields.get("author_email", ""), "website": fields.get("author_website", ""),
                 "title": "Isso API payloads",
@@ -270,7 +270,7 @@ def injection(tmp_path_factory):
     host_server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(host_port), "--bind", "127.0.0.1", "--directory",
          str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    server = serve(var_dir, env)
+    server = serve(var_dir, env, workers=2)  # some 40,000 requests go in over HTTP
     try:
         injection = Injection(server, host, root)
         wxr = var_dir / "payloads.xml"
@@ -281,12 +281,13 @@ def injection(tmp_path_factory):
             injection.stored["import (WXR)", field] = len(injection.payloads)  # refused ones: none
         injection.timings = {"import": time.monotonic() - started}
         started = time.monotonic()
-        jobs = [(p, "JSON API") for p in injection.payloads if p.index % SHARE == 0]
-        jobs += [(p, "Isso API") for p in injection.payloads if p.index % SHARE == SHARE // 2]
-        lazy = [p for p in injection.payloads if p.index % LAZY_SHARE == 3]
+        for page in range(-(-len(injection.payloads) // PER_THREAD)):
+            injection.api_threads.append(f"{host}/api-{page}.html")
+            injection.isso_threads.append(f"{host}/isso-api-{page}.html")
+        jobs = [(p, surface) for p in injection.payloads for surface in ("JSON API", "Isso API")]
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda job: _send_api(injection, *job), jobs))
-            list(pool.map(lambda p: _send_lazy(injection, p), lazy))
+            list(pool.map(lambda p: _send_lazy(injection, p), injection.payloads))
         injection.timings["HTTP"] = time.monotonic() - started
         _write_host_pages(injection)
         yield injection
@@ -309,7 +310,8 @@ ISSO_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 def _threads(injection: Injection) -> list[tuple[str, str]]:
     """(label, page URL) of every thread holding payload comments."""
-    return ([("JSON API", f"{injection.host}/api.html"), ("Isso API", f"{injection.host}/isso.html")]
+    return ([(f"JSON API {n}", url) for n, url in enumerate(injection.api_threads)]
+            + [(f"Isso API {n}", url) for n, url in enumerate(injection.isso_threads)]
             + [(f"import {n}", url) for n, url in enumerate(injection.import_threads)])
 
 
@@ -426,15 +428,20 @@ def test_no_payload_runs_script_anywhere_it_is_shown(injection, browser, artifac
                     ".querySelectorAll('.comment').length")
     surface("embed on a host page", [(f"{injection.host}/embed-{n}.html", EMBED_READY, shadow_count)
                                      for n in range(len(thread_api))])
-    # Isso's client takes ~10 ms a comment to draw: the two API threads and the first imported one.
+    # Isso's client takes ~10 ms a comment to draw: the first thread each API wrote to, and the
+    # first imported one.
+    firsts = (0, len(injection.api_threads), len(injection.api_threads) + len(injection.isso_threads))
     surface("Isso client", [(f"{injection.host}/isso-{n}.html", ISSO_READY,
                              "() => document.querySelectorAll('.isso-comment').length")
-                            for n in range(min(3, len(thread_api)))])
+                            for n in firsts])
     rows = "() => document.querySelectorAll('#result_list tbody tr').length"
     admin = [(f"{injection.url}/admin/discussion/comment/?p={n}", None, rows) for n in range(ADMIN_PAGES)]
     admin += [(f"{injection.url}/admin/discussion/comment/?q=Title+payload&p={n}", None, rows)
               for n in range(ADMIN_PAGES)]
     admin += [(f"{injection.url}/admin/articles/article/?p={n}", None, rows) for n in range(ADMIN_PAGES)]
+    # every lazily created thread's title, 100 to a page
+    admin += [(f"{injection.url}/admin/articles/article/?q=%2Flazy%2F&p={n}", None, rows)
+              for n in range(-(-len(injection.lazy_urls) // 100))]
     surface("moderation list", admin)
     def entries(response):
         return response.text().count("<entry")
