@@ -10,10 +10,10 @@ nothing. Comments go in through CommentBatch (ids in blocks, paths in one pass, 
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rostra.articles.external import normalise_url
@@ -267,7 +267,7 @@ def load_records(
     report = report or ImportReport()
     loader = _Loader(site, report)
     whole = transaction.atomic() if on_error == "stop" or dry_run else nullcontext()
-    with whole:
+    with _fewer_checkpoints(), whole:
         try:
             for record in records:
                 if isinstance(record, ArticleRecord):
@@ -291,6 +291,26 @@ def load_records(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+@contextmanager
+def _fewer_checkpoints(pages: int = 10_000):
+    """SQLite copies its write-ahead log into the database (and syncs both to disk) once the log
+    holds 1,000 pages, which an import's batch nearly fills by itself: every flush paid for two disk
+    syncs. A longer log (40 MB) while an import runs means a tenth of them; the log stays as
+    crash-safe as before (a killed import leaves whole batches), it is only copied back less often."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
 
 def load_thread(
