@@ -41,6 +41,7 @@ class _Loader:
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
         self.batch.on_flush.append(self._forget_stored)
+        self.queued: list[tuple[dict, str | int]] = []  # (known, key) of each comment in the batch
         # Comments whose author's email is an account's are linked to that account.
         self.accounts = {email.lower(): pk for pk, email in
                          get_user_model().objects.exclude(email="").values_list("pk", "email")}
@@ -132,8 +133,9 @@ class _Loader:
         """Once stored, a comment is remembered by its id alone (a reply looks its path up when it
         is stored): a million comments' bodies, or even their paths, would not fit the memory an
         import may take."""
-        for comment in comments:
-            self.stored[comment.thread_id][_key(comment.source_id)] = comment.pk
+        for (known, key), comment in zip(self.queued, comments, strict=True):
+            known[key] = comment.pk
+        self.queued = []
 
     def _known(self, thread: int) -> dict[str | int, int | NewComment]:
         """Source id → id of the thread's stored comments (or the NewComment still in the batch). For
@@ -191,7 +193,7 @@ class _Loader:
                known: dict, key: str | int) -> NewComment:
         """Put one comment in the batch; the one place a record becomes a comment."""
         email = record.author_email
-        comment = self.batch.add(NewComment(
+        comment = NewComment(
             thread_id=thread_pk,
             author_name=record.author_name[:200] or "Anonymous",
             author_email=email[:254],
@@ -208,8 +210,10 @@ class _Loader:
             source_id=record.source_id,
             is_placeholder=record.is_placeholder,
             user_id=self.accounts.get(email.lower()) if email and self.accounts else None,
-        ), parent)
-        known[key] = comment
+        )
+        known[key] = comment  # until the batch is stored: then its id (_forget_stored)
+        self.queued.append((known, key))
+        self.batch.add(comment, parent)
         report = self.report
         report.comments_created += 1
         if record.is_placeholder:
