@@ -170,7 +170,7 @@ def _time_adapter():
             return None
         if value.tzinfo is not UTC:
             value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).isoformat(" ")
+        return value.isoformat(" ")[:-6]  # less its "+00:00" (one call fewer than replacing tzinfo)
 
     return adapt_for_sqlite
 
