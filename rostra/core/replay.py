@@ -36,6 +36,7 @@ from rostra.core.app_settings import app_settings
 
 ENVIRON_KEY = "rostra.replay"
 MAX_BYTES = 48 * 2**20  # answers one process keeps; the oldest go first
+WAIT_SECONDS = 10  # longest a request waits for another to make the answer it asks for
 # Request headers that change no answer Rostra gives (HOST and X-Forwarded-Proto are in the key).
 HARMLESS_HEADERS = frozenset({
     "HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING",
@@ -229,27 +230,54 @@ def _csrf_cookie(secret: str) -> str:
 
 class ReplayReads:
     """WSGI: replay a current answer to a request that may share it; else let Django answer (and
-    the middleware keep what it answered)."""
+    the middleware keep what it answered). While one request of this process makes an answer,
+    others for the same key wait for it (up to WAIT_SECONDS) instead of each rendering it again: a
+    burst of readers of a large page that is not kept yet would otherwise render it once per
+    server thread, at once, and multiply the memory it takes."""
 
     def __init__(self, application):
         self.application = application
+        self._making: dict[tuple, threading.Event] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         key = replay_key(environ)
-        if key is not None and app_settings.CACHE_THREADS:
-            answer = ANSWERS.get(key)
-            if answer is not None:
-                try:
-                    replayed = answer.replay()
-                except Exception:  # the database is in trouble: Django answers (and reports it)
-                    replayed = None
-                if replayed is not None:
-                    status, headers, body = replayed
-                    start_response(status, headers)
-                    return [body]
-                ANSWERS.discard(key, answer)
-            environ[ENVIRON_KEY] = key
-        return self.application(environ, start_response)
+        if key is None or not app_settings.CACHE_THREADS:
+            return self.application(environ, start_response)
+        replayed = _replay(key)
+        if replayed is None and (making := self._making.get(key)) is not None:
+            making.wait(WAIT_SECONDS)
+            replayed = _replay(key)
+        if replayed is not None:
+            status, headers, body = replayed
+            start_response(status, headers)
+            return [body]
+        environ[ENVIRON_KEY] = key
+        with self._lock:
+            making = self._making.get(key)
+            leading = making is None
+            if leading:
+                making = self._making[key] = threading.Event()
+        try:
+            return self.application(environ, start_response)
+        finally:
+            if leading:
+                with self._lock:
+                    del self._making[key]
+                making.set()
+
+
+def _replay(key) -> tuple[str, list, bytes] | None:
+    answer = ANSWERS.get(key)
+    if answer is None:
+        return None
+    try:
+        replayed = answer.replay()
+    except Exception:  # the database is in trouble: Django answers (and reports it)
+        return None
+    if replayed is None:
+        ANSWERS.discard(key, answer)
+    return replayed
 
 
 def replayable(request, thread) -> None:

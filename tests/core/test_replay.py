@@ -307,3 +307,35 @@ def test_a_write_through_one_process_ends_the_replays_of_every_process(tmp_path)
             assert status == 200 and "Words that every worker must show" not in body, path
     log = (tmp_path / "server.log").read_text(errors="replace")
     assert "Traceback" not in log, log[-4000:]
+
+
+def test_requests_for_an_answer_being_made_wait_for_it_instead_of_making_it_again(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(replay, "current_state", lambda thread_id: ("unchanged",))
+    made = []
+
+    def django(environ, start_response):
+        made.append(environ[replay.ENVIRON_KEY])
+        time.sleep(0.3)
+        replay.ANSWERS.put(environ[replay.ENVIRON_KEY], replay.Answer(
+            thread_id=1, state=("unchanged",), status="200 OK", headers=[], parts=[b"made once"],
+            slots=[], size=9))
+        start_response("200 OK", [])
+        return [b"made once"]
+
+    app = replay.ReplayReads(django)
+    bodies = []
+
+    def read():
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/a/big-page/", "HTTP_HOST": "testserver",
+                   "wsgi.url_scheme": "http"}
+        bodies.append(b"".join(app(environ, lambda status, headers: None)))
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert len(made) == 1 and bodies == [b"made once"] * 6
