@@ -13,7 +13,6 @@ the database, and dies with its parent: a parent killed (kill -9) closes the pip
 next send fails.
 """
 
-import fcntl
 import multiprocessing
 import os
 import traceback
@@ -107,8 +106,10 @@ class ReadAhead:
 def _widen(pipe) -> None:
     """A larger buffer for the pipe, where the system allows it (64 KB, under one chunk, otherwise)."""
     try:
+        import fcntl  # POSIX only
+
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    except (AttributeError, OSError):
+    except (ImportError, AttributeError, OSError):
         pass  # not Linux, or a lower limit: the default buffer works, only with more waiting
 
 
