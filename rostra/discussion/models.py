@@ -134,18 +134,18 @@ class Comment(models.Model):
 SHOWN_STATES = (Comment.State.VISIBLE, Comment.State.DELETED)
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # every two-digit group, "00" to "zz"
 
 
 def encode_segment(comment_id: int) -> str:
-    digits = []
-    n = comment_id
-    while n:
-        n, r = divmod(n, 36)
-        digits.append(_DIGITS[r])
-    segment = "".join(reversed(digits)) or "0"
-    if len(segment) > SEGMENT_WIDTH:
+    # The seven digits as one digit and three two-digit groups looked up: a third of the time of a
+    # digit at a time (an import encodes a segment per comment).
+    if not 0 <= comment_id < 36**SEGMENT_WIDTH:
         raise ValueError(f"comment id {comment_id} does not fit a path segment")
-    return segment.rjust(SEGMENT_WIDTH, "0")
+    first, rest = divmod(comment_id, 36**6)
+    second, rest = divmod(rest, 36**4)
+    third, fourth = divmod(rest, 36**2)
+    return _DIGITS[first] + _PAIRS[second] + _PAIRS[third] + _PAIRS[fourth]
 
 
 def decode_segment(segment: str) -> int:
