@@ -87,11 +87,13 @@ class Comment(models.Model):
             models.Index(fields=["thread", "depth", "best_score"], name="comment_thread_best"),
             # A new comment is checked against its author's earlier ones in the thread with the same
             # words (double submits, repeated words): these make that check a seek, as cheap in a
-            # 100,000-comment thread as in an empty one. Imported comments carry no address and
-            # stay out of the first.
+            # 100,000-comment thread as in an empty one. Imported comments carry neither an address
+            # nor an account, and stay out of both. (`user_id = %s` implies the second's condition
+            # for SQLite and PostgreSQL alike; the first needs Filled: see rostra/core/expressions.)
             models.Index(fields=["address_hash", "thread", "submitted_digest"],
                          name="comment_address_words", condition=~models.Q(address_hash="")),
-            models.Index(fields=["user", "thread", "submitted_digest"], name="comment_user_words"),
+            models.Index(fields=["user", "thread", "submitted_digest"], name="comment_user_words",
+                         condition=models.Q(user__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(

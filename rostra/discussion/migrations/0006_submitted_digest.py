@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='comment',
-            index=models.Index(fields=['user', 'thread', 'submitted_digest'], name='comment_user_words'),
+            index=models.Index(condition=models.Q(('user__isnull', False)), fields=['user', 'thread', 'submitted_digest'], name='comment_user_words'),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
