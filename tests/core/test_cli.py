@@ -89,3 +89,21 @@ def test_createsuperuser_works_without_a_terminal(run):
     result = run("createsuperuser", "--no-input", "--username", "editor", "--email",
                  "editor@example.org", DJANGO_SUPERUSER_PASSWORD="a long enough password")
     assert "Superuser created successfully" in result.stdout
+
+
+def test_a_database_never_migrated_gets_a_message_not_a_traceback(run, tmp_path):
+    fresh = f"sqlite:///{tmp_path}/never-migrated.sqlite3"
+    for args in (["createsite", "--slug", "x", "--name", "X"],
+                 ["import", str(FOUNDING_PAGE), "--site", "x"],
+                 ["export", "--site", "x"]):
+        result = run(*args, check=False, ROSTRA_DATABASE_URL=fresh)
+        assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+        assert "run `rostra migrate` first" in result.stderr
+
+
+def test_import_and_export_work_without_the_web_apps(run, tmp_path):
+    """`rostra import` and `export` leave out the API docs' app to start sooner; the rest works."""
+    run("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org")
+    run("import", str(FOUNDING_PAGE), "--site", "news", "--progress", "never")
+    exported = run("export", "--format", "rostra", "--site", "news").stdout
+    assert '"type": "comment"' in exported
