@@ -129,6 +129,18 @@ def test_double_submit_stores_one_comment(client, article):
     assert "already posted" in follow.content.decode()
 
 
+def test_double_submit_with_htmx_goes_to_the_comment_instead_of_adding_a_copy(client, article):
+    """The page may already show the comment (another tab posted it): a second fragment appended
+    there would show it twice, so htmx is sent to the comment's place, as the plain form is."""
+    data = form(submission="0123456789abcdef", body="Once")
+    client.post(post_url(article), data, **HTMX)
+    again = client.post(post_url(article), data, **HTMX)
+    comment = Comment.objects.get()
+    assert again["HX-Redirect"] == f"/a/{article.slug}/#c{comment.pk}"
+    assert f'id="c{comment.pk}"' not in again.content.decode()
+    assert "already posted" in client.get(again["HX-Redirect"]).content.decode()
+
+
 def test_comment_over_the_limit_keeps_every_character(client, article):
     response = client.post(post_url(article), form(body=LONG))
     assert LONG in response.content.decode()

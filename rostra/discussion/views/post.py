@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from rostra.articles.queries import access_article
 from rostra.core.errors import Refused
@@ -56,7 +56,13 @@ def over_the_limit(request, response, refusal: RateLimited):
 
 def _posted(request, article, form, result):
     comment = result.comment
-    if request.htmx:
+    if not result.created:
+        # Stored before (a form sent twice, or again after Back): show where it is, with a word why.
+        # Inline, the fragment would add a second copy to a page that may already show it.
+        messages.info(request, "That comment was already posted; here it is.")
+        location = comment_location(comment)
+        response = HttpResponseClientRedirect(location) if request.htmx else HttpResponseRedirect(location)
+    elif request.htmx:
         author = {k: form.cleaned_data[k] for k in ("author_name", "author_email", "author_website")}
         context = {
             "article": article,
@@ -72,8 +78,6 @@ def _posted(request, article, form, result):
         if context["newest_first"]:
             reswap(response, "afterbegin")
     else:
-        if not result.created:
-            messages.info(request, "That comment was already posted; here it is.")
         response = HttpResponseRedirect(comment_location(comment))
     if result.is_callers:
         remember_edit_token(response, comment)
