@@ -16,7 +16,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 from django.db.models import Max
 
-from rostra.articles.models import Article
+from rostra.discussion.create import bump_threads, counts_as_comment
 from rostra.discussion.models import SEGMENT_WIDTH, Comment, decode_segment, encode_segment
 from rostra.discussion.vote import wilson_lower_bound
 
@@ -94,11 +94,10 @@ class CommentBatch:
                 if not comment.pk:  # else a restore keeps the id of the export
                     comment.pk = next(ids)
                 _place(comment, paths[parent] if type(parent) is int else parent)
-                counts[comment.thread_id] += (comment.state == Comment.State.VISIBLE
-                                              and not comment.is_placeholder)
+                counts[comment.thread_id] += counts_as_comment(comment)
                 comments.append(comment)
             _insert(comments)
-            _move_threads_on(counts)
+            bump_threads(counts)
         self.stored += len(self.pending)
         self.pending = []
         for listener in self.on_flush:
@@ -134,15 +133,6 @@ def _insert(comments: list[NewComment]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, [row(comment) + defaults for comment in comments])
 
-
-def _move_threads_on(counts: Counter) -> None:
-    """Each thread's comment count up by what it gained, and its version on (caches go stale)."""
-    table = connection.ops.quote_name(Article._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET comment_count = comment_count + %s, version = version + 1 WHERE id = %s",
-            [(count, thread_id) for thread_id, count in counts.items()],
-        )
 
 
 def _catch_up_sequence(kept_max: int) -> None:

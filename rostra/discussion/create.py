@@ -1,6 +1,7 @@
 """create_comment: the one way a comment comes into being, whoever asks (form, htmx, API, importer)."""
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,7 +78,7 @@ def create_comment(
         # thing that may have changed since the caller found it.
         thread.comments_open = (Article.objects.select_for_update().filter(pk=thread.pk)
                                 .values_list("comments_open", flat=True).get())
-        digest = None
+        digest, hashed_address = None, address_hash(address)
         if not imported:
             if submission_key:
                 earlier = Comment.objects.filter(Filled("submission_key"), thread=thread,
@@ -85,7 +86,7 @@ def create_comment(
                 if earlier is not None:
                     return Created(earlier, created=False, same_key=True)
             digest = words_digest(body)
-            earlier = _same_words_before(thread, digest, address_hash(address), user)
+            earlier = _same_words_before(thread, digest, hashed_address, user)
             resent = _resent(earlier, parent_id, author_name)
             if resent is not None:
                 return Created(Comment.objects.get(pk=resent), created=False)
@@ -111,7 +112,7 @@ def create_comment(
             author_name=author_name,
             author_email=author_email,
             author_website=author_website,
-            address_hash=address_hash(address),
+            address_hash=hashed_address,
             body_source=body,
             body_format=body_format,
             body_html=render(body, body_format),
@@ -183,8 +184,9 @@ def place_in_tree(comment: Comment, parent: Comment | None) -> None:
     """Give a freshly inserted comment its materialised path and root (both need its id)."""
     comment.path = (parent.path if parent else "") + encode_segment(comment.pk)
     comment.root_id = parent.root_id if parent else comment.pk
-    _execute(f"UPDATE {_quoted(Comment)} SET path = %s, root_id = %s WHERE id = %s",
-             (comment.path, comment.root_id, comment.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_quoted(Comment)} SET path = %s, root_id = %s WHERE id = %s",
+                       (comment.path, comment.root_id, comment.pk))
 
 
 def counts_as_comment(comment: Comment) -> bool:
@@ -194,15 +196,19 @@ def counts_as_comment(comment: Comment) -> bool:
 
 def bump_thread(thread_id: int, *, count_delta: int = 0) -> None:
     """Move the thread's version on (so caches keyed by it go stale) and adjust its comment count."""
-    _execute(f"UPDATE {_quoted(Article)} SET version = version + 1, comment_count = comment_count + %s "
-             "WHERE id = %s", (count_delta, thread_id))
+    bump_threads({thread_id: count_delta})
 
 
-# Every write runs the two statements above: written out, they cost a tenth of what the ORM's
-# update() spends building them (0.02 ms against 0.1-0.2 ms each).
-def _execute(sql: str, params: tuple) -> None:
+def bump_threads(count_deltas: Mapping[int, int]) -> None:
+    """bump_thread for each thread id in `count_deltas`, in one statement (an import's batch)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.executemany(
+            f"UPDATE {_quoted(Article)} SET version = version + 1, comment_count = comment_count + %s "
+            "WHERE id = %s", [(delta, thread_id) for thread_id, delta in count_deltas.items()])
+
+
+# Every write updates its comment's path and its thread's counters: written out, these statements
+# cost a tenth of what the ORM's update() spends building them (0.02 ms against 0.1-0.2 ms each).
 
 
 def _quoted(model) -> str:

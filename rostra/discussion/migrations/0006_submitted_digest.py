@@ -1,7 +1,7 @@
 # The digest of a new comment's words, and indexes for the check of a new comment against its
-# author's earlier ones in the thread with the same words. The user's
-# own foreign-key index gives way to comment_user_recent, which starts with the same column: dropped by
-# name rather than by altering the field, which SQLite would do by copying the whole comment table.
+# author's earlier ones in the thread with the same words. The user's own foreign-key index gives way
+# to comment_user_words, which starts with the same column: dropped by name rather than by altering
+# the field, which SQLite would do by copying the whole comment table.
 
 import django.db.models.deletion
 from django.conf import settings
