@@ -31,6 +31,11 @@ SETTINGS: dict[str, Setting] = {
     "REPLIES_PER_COMMENT": Setting(
         200, int, "Replies shown under one top-level comment before 'N more replies' cuts them."
     ),
+    "REPLIES_PER_PAGE": Setting(
+        150, int,
+        "Replies shown on one page of a thread, shared evenly among its top-level comments: where "
+        "sub-threads have grown large, each shows its first few and 'N more replies' for the rest.",
+    ),
     "MAX_DISPLAY_DEPTH": Setting(
         6, int, "Deepest indentation shown; deeper replies sit behind 'Continue this thread'."
     ),

@@ -1,19 +1,27 @@
 """Reads of the thread tree. Every function here costs a fixed number of queries, whatever the thread's size.
 
-A thread page is: the top-level comments of one page (sorted), then in one more query their replies in
-display order, cut per top-level comment (ROSTRA_REPLIES_PER_COMMENT) and by depth
-(ROSTRA_MAX_DISPLAY_DEPTH), with the size of each cut. The tree is assembled in Python.
+A thread page is: the top-level comments of one page (sorted), the number of replies under each (one
+index-only count), then in one more query their replies in display order, cut by depth
+(ROSTRA_MAX_DISPLAY_DEPTH) and by a share of the page's replies (`reply_share`): the page shows at most
+ROSTRA_REPLIES_PER_PAGE replies however large the sub-threads under its top-level comments have grown,
+and the rest sit behind "N more replies". The tree is assembled in Python.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Length, RowNumber
 from django.http import Http404
 
 from rostra.articles.models import Article
 from rostra.core.app_settings import app_settings
-from rostra.discussion.models import SHOWN_STATES, Comment, ancestor_ids, subtree_end
+from rostra.discussion.models import (
+    SEGMENT_WIDTH,
+    SHOWN_STATES,
+    Comment,
+    ancestor_ids,
+    subtree_end,
+)
 
 SORTS = {
     "oldest": ("id",),
@@ -92,7 +100,7 @@ def access_live_comment(comment_id: int) -> Comment:
 
 
 def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 1) -> ThreadPage:
-    """One page of `thread`: top-level comments in `sort` order with their replies. Three queries."""
+    """One page of `thread`: top-level comments in `sort` order with their replies. Four queries."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     per_page = app_settings.COMMENTS_PER_PAGE
     top_level = tree_comments().filter(thread=thread, depth=0)
@@ -101,7 +109,7 @@ def get_thread_page(thread: Article, *, sort: str = DEFAULT_SORT, number: int = 
     number = min(max(1, number), page_count)
     offset = (number - 1) * per_page
     tops = list(_with_reply_flag(top_level).order_by(*SORTS[sort])[offset : offset + per_page])
-    replies = _replies_of([c.pk for c in tops]) if tops else []
+    replies = _replies_of(reply_counts([c.pk for c in tops]))
     nodes = _assemble(tops, replies, base_depth=0)
     return ThreadPage(nodes, sort, number, page_count, total)
 
@@ -150,23 +158,63 @@ def get_thread_slice(thread: Article, *, sort: str = DEFAULT_SORT, after: list |
     tops = list(_with_reply_flag(top_level).order_by(*SORTS[sort])[: limit + 1])
     next_key = sort_key(tops[limit - 1], sort) if len(tops) > limit else None
     tops = tops[:limit]
-    replies = _replies_of([c.pk for c in tops]) if tops else []
+    replies = _replies_of(reply_counts([c.pk for c in tops]))
     return ThreadSlice(_assemble(tops, replies, base_depth=0), sort, next_key)
 
 
-def _replies_of(root_ids: list[int]) -> list[Comment]:
-    limit = app_settings.REPLIES_PER_COMMENT
+def reply_counts(root_ids: list[int]) -> dict[int, int]:
+    """How many replies within the display depth hang under each of `root_ids` (absent: none).
+
+    One count over the (root, path) index alone: a reply's depth is the length of its path.
+    """
+    if not root_ids:
+        return {}
+    deepest = SEGMENT_WIDTH * (app_settings.MAX_DISPLAY_DEPTH + 1)
+    rows = (
+        tree_comments()
+        .filter(root_id__in=root_ids)
+        .annotate(path_length=Length("path"))
+        .filter(path_length__gt=SEGMENT_WIDTH, path_length__lte=deepest)
+        .order_by()
+        .values_list("root_id")
+        .annotate(replies=Count("*"))
+    )
+    return dict(rows)
+
+
+def reply_share(counts: list[int]) -> int:
+    """How many replies each top-level comment of a page shows: the same number for all (at most
+    ROSTRA_REPLIES_PER_COMMENT), as high as the page's ROSTRA_REPLIES_PER_PAGE allows, and at least one.
+
+    Comments with fewer replies than the share show them all and leave the rest of the page to the
+    others, so a page of ordinary threads shows every reply, and a page of huge sub-threads shows a
+    few replies under each top-level comment instead of all of them under the first.
+    """
+    share = app_settings.REPLIES_PER_COMMENT
+    budget = app_settings.REPLIES_PER_PAGE
+    if sum(min(count, share) for count in counts) <= budget:
+        return share
+    remaining = sorted(counts)
+    while remaining and remaining[0] * len(remaining) <= budget:
+        budget -= remaining.pop(0)
+    return max(1, min(share, budget // len(remaining)))
+
+
+def _replies_of(totals: dict[int, int]) -> list[Comment]:
+    """The replies shown under the top-level comments counted in `totals`, in display order."""
+    limit = reply_share(list(totals.values()))
     ranked = (
         _with_reply_flag(tree_comments())
-        .filter(root_id__in=root_ids, depth__gt=0, depth__lte=app_settings.MAX_DISPLAY_DEPTH)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()),
-            root_total=Window(Count("id"), partition_by=[F("root_id")]),
-        )
+        .filter(root_id__in=list(totals), depth__gt=0, depth__lte=app_settings.MAX_DISPLAY_DEPTH)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()))
         .filter(rank__lte=limit)
         .order_by("path")
     )
-    return list(ranked)
+    replies = list(ranked)
+    for comment in replies:
+        comment.root_total = totals[comment.root_id]
+        comment.shown_of_root = min(comment.root_total, limit)
+    return replies
 
 
 def get_subthread(comment: Comment, *, after: str = "") -> tuple[Node, str]:
@@ -195,7 +243,6 @@ def _assemble(tops, replies, *, base_depth: int, continued: bool = False) -> lis
     """Hang `replies` (in path order) under `tops`. On a continued sub-thread page, replies whose
     parent was on the previous page hang directly under the first top."""
     max_depth = base_depth + app_settings.MAX_DISPLAY_DEPTH
-    limit = app_settings.REPLIES_PER_COMMENT
     by_id: dict[int, Node] = {}
     roots = [by_id.setdefault(c.pk, Node(c)) for c in tops]
     for comment in replies:
@@ -209,7 +256,7 @@ def _assemble(tops, replies, *, base_depth: int, continued: bool = False) -> lis
         else:
             continue
         root_total = getattr(comment, "root_total", None)
-        if root_total is not None and comment.rank == min(root_total, limit):
+        if root_total is not None and comment.rank == comment.shown_of_root:
             root = by_id[comment.root_id]
             root.more_replies, root.more_after = root_total - comment.rank, comment.path
     for node in by_id.values():
@@ -249,8 +296,23 @@ class Place:
     after: str = ""
 
 
+def _page_share(comment: Comment) -> int:
+    """The share of replies under each top-level comment on the page (default order) that shows
+    `comment`'s top-level ancestor: what that page cuts its replies at."""
+    per_page = app_settings.COMMENTS_PER_PAGE
+    offset = (get_comment_page_number(comment) - 1) * per_page
+    tops = (
+        tree_comments()
+        .filter(thread_id=comment.thread_id, depth=0)
+        .order_by("id")
+        .values_list("id", flat=True)[offset : offset + per_page]
+    )
+    return reply_share(list(reply_counts(list(tops)).values()))
+
+
 def get_comment_place(comment: Comment) -> Place:
-    """Find the view that shows `comment`: cut by depth or by the replies limit, it is a sub-thread."""
+    """Find the view that shows `comment`: cut by depth, or beyond its page's share of replies under
+    its top-level comment, it is in a sub-thread view."""
     max_depth = app_settings.MAX_DISPLAY_DEPTH
     limit = app_settings.REPLIES_PER_COMMENT
     if comment.depth == 0:
@@ -263,7 +325,8 @@ def get_comment_place(comment: Comment) -> Place:
         before = tree_comments().filter(
             root_id=comment.root_id, depth__gt=0, depth__lte=max_depth, path__lt=comment.path
         )
-        if before.count() < limit:
+        shown_before = before.count()
+        if shown_before < limit and shown_before < _page_share(comment):
             return Place(None)
         anchor = Comment.objects.get(pk=comment.root_id)
     in_view = tree_comments().filter(

@@ -143,8 +143,8 @@ def test_list_costs_the_same_queries_for_small_and_large_threads(client, site, m
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/api/v1/threads/{article.pk}/comments")
     assert response.status_code == 200
-    # thread, top-level comments, their replies
-    assert len(queries) == 3
+    # thread, top-level comments, replies per top-level comment, the replies shown
+    assert len(queries) == 4
 
 
 def test_author_edits_and_deletes_with_the_token_and_nobody_else_can(client, site):

@@ -34,11 +34,11 @@ def count_page_queries(client, article):
 
 
 @pytest.mark.parametrize("size", [10, 2000])
-def test_article_page_costs_five_queries_whatever_the_thread_size(client, article, make_comment,
-                                                                   size):
+def test_article_page_costs_six_queries_whatever_the_thread_size(client, article, make_comment,
+                                                                  size):
     grow_thread(make_comment, size)
-    # site, article, top-level count, top-level page, replies of that page
-    assert count_page_queries(client, article) == 5
+    # site, article, top-level count, top-level page, replies per top-level comment, replies shown
+    assert count_page_queries(client, article) == 6
 
 
 def test_thread_page_reads_only_its_page(article, make_comment, settings):
@@ -94,6 +94,47 @@ def test_huge_subtree_is_cut_with_a_count_of_what_is_left(article, make_comment,
     assert after == replies[5].path
     place = get_comment_place(replies[6])
     assert place.anchor.pk == top.pk and place.after == replies[5].path
+
+
+def test_a_page_shares_its_replies_evenly_when_sub_threads_have_grown_large(article, make_comment,
+                                                                           settings):
+    settings.ROSTRA_REPLIES_PER_PAGE = 10
+    quiet = make_comment(author_name="quiet")
+    quiet_reply = make_comment(parent=quiet, author_name="quiet-re")
+    busy = [make_comment(author_name=f"busy{i}") for i in range(2)]
+    for top in busy:
+        first = make_comment(parent=top, author_name=f"{top.author_name}-re0")
+        for i in range(1, 8):  # a chain and some siblings: the share counts replies at every depth
+            make_comment(parent=first if i % 2 else top, author_name=f"{top.author_name}-re{i}")
+    page = get_thread_page(article)
+    shown = {node.comment.author_name: node for node in walk(page.nodes)}
+    assert len(shown) == 3 + 1 + 4 + 4  # 1 for the quiet comment leaves 9: 4 each, evenly
+    assert shown["quiet"].more_replies == 0 and quiet_reply.author_name in shown
+    for top in busy:
+        node = shown[top.author_name]
+        assert node.more_replies == 4
+        sub, _after = get_subthread(top, after=node.more_after)
+        rest = [n.comment.author_name for n in walk([sub])][1:]
+        assert len(rest) == 4 and not set(rest) & set(shown)
+
+
+def test_a_permalink_past_its_page_share_opens_the_sub_thread_view(article, make_comment,
+                                                                   settings):
+    settings.ROSTRA_REPLIES_PER_PAGE = 4
+    tops = [make_comment(author_name=f"t{i}") for i in range(2)]
+    replies = [make_comment(parent=tops[0], author_name=f"re{i}") for i in range(5)]
+    make_comment(parent=tops[1], author_name="other")
+    assert get_comment_place(replies[2]).anchor is None  # within the share of 3
+    place = get_comment_place(replies[3])
+    assert place.anchor.pk == tops[0].pk
+    sub, _after = get_subthread(tops[0], after=place.after)
+    assert replies[3].pk in [n.comment.pk for n in walk([sub])]
+
+
+def test_a_page_shows_every_reply_of_ordinary_threads(article, make_comment):
+    grow_thread(make_comment, 120)
+    shown = list(walk(get_thread_page(article).nodes))
+    assert len(shown) == 120 and not any(node.more_replies for node in shown)
 
 
 def test_deleted_comment_with_replies_keeps_its_place(article, make_comment):
