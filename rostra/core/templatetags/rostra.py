@@ -1,12 +1,11 @@
 """Template helpers used across Rostra's pages."""
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.dateformat import format as format_date
-from django.utils.timezone import localtime
+from django.utils.safestring import mark_safe
 
-from rostra.core.app_settings import app_settings
+from rostra.core import dates
 from rostra.core.markup import web_address as _web_address
+from rostra.discussion import render
 
 register = template.Library()
 
@@ -29,14 +28,12 @@ def web_address(value):
 @register.filter
 def shown_time(value):
     """A time as the site shows it (ROSTRA_DATE_FORMAT, in the active time zone)."""
-    if not value:
-        return ""
-    return format_date(localtime(value), app_settings.DATE_FORMAT)
+    return dates.shown_time(value)
 
 
 @register.filter
 def iso_time(value):
-    return localtime(value).isoformat(timespec="seconds") if value else ""
+    return dates.iso_time(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -44,22 +41,35 @@ def comment_href(context, comment_id):
     """Where a comment's links point: Rostra's permalink, or the host page's anchor inside an embed."""
     if context.get("embed"):
         return f"{context['host_url']}#c{comment_id}"
-    return comment_url("permalink", comment_id)
-
-
-_URL_SHAPES: dict[tuple, tuple[str, str]] = {}
-_SAMPLE_ID = 987654321
+    return render.comment_url("permalink", comment_id)
 
 
 @register.simple_tag
 def comment_url(name, comment_id):
-    """`{% url 'discussion:<name>' comment_id %}`, reversed once per process and URL configuration:
-    a thread page has half a dozen of these links per comment, and reverse() took a fifth of its
-    rendering."""
-    key = (name, get_script_prefix(), get_urlconf())
-    shape = _URL_SHAPES.get(key)
-    if shape is None:
-        url = reverse(f"discussion:{name}", kwargs={"comment_id": _SAMPLE_ID})
-        before, _, after = url.partition(str(_SAMPLE_ID))
-        shape = _URL_SHAPES[key] = (before, after)
-    return f"{shape[0]}{int(comment_id)}{shape[1]}"
+    """`{% url 'discussion:<name>' comment_id %}`, reversed once per process and URL configuration."""
+    return render.comment_url(name, comment_id)
+
+
+# A comment's markup (rostra/discussion/render.py), from what the context holds: embed, host_url,
+# base_url, csrf_token, my_votes, editable_ids, article and site.
+
+@register.simple_tag(takes_context=True)
+def comment_list(context, nodes):
+    """Top-level comments of a page with their replies."""
+    return mark_safe(render.CommentMarkup.from_context(context).trees(nodes or ()))
+
+
+@register.simple_tag(takes_context=True)
+def comment_tree(context, node, comment=None):
+    """One comment (node.comment unless given) with the replies under `node` (None: no replies)."""
+    return mark_safe(render.CommentMarkup.from_context(context).tree(node, comment))
+
+
+@register.simple_tag(takes_context=True)
+def comment_main(context, comment):
+    return mark_safe(render.CommentMarkup.from_context(context).main(comment))
+
+
+@register.simple_tag(takes_context=True)
+def comment_votes(context, comment):
+    return mark_safe(render.CommentMarkup.from_context(context).votes(comment))
