@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from rostra.core.app_settings import app_settings
 ENVIRON_KEY = "rostra.replay"
 MAX_BYTES = 48 * 2**20  # answers one process keeps; the oldest go first
 WAIT_SECONDS = 10  # longest a request waits for another to make the answer it asks for
+MAX_KNOWN_STATES = 4096  # thread states one connection remembers between commits
 # Request headers that change no answer Rostra gives (HOST and X-Forwarded-Proto are in the key).
 HARMLESS_HEADERS = frozenset({
     "HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING",
@@ -106,8 +108,29 @@ def _read(name: str, params=()) -> tuple:
 
 
 def current_state(thread_id: int) -> tuple:
-    """What decides whether an answer about thread `thread_id` still holds: two indexed queries."""
-    return _read("sites"), _read("thread", (thread_id,))
+    """What decides whether an answer about thread `thread_id` still holds: two indexed queries, or
+    none on SQLite while nothing was committed to the database since this connection last read them."""
+    connection = connections["default"]
+    if connection.vendor != "sqlite":
+        return _read("sites"), _read("thread", (thread_id,))
+    mark = _commit_mark(connection)
+    known = getattr(connection, "_rostra_replay_states", None)
+    if known is None or known[0] != mark or len(known[1]) > MAX_KNOWN_STATES:
+        known = connection._rostra_replay_states = (mark, {})
+    state = known[1].get(thread_id)
+    if state is None:
+        state = known[1][thread_id] = (_read("sites"), _read("thread", (thread_id,)))
+    return state
+
+
+def _commit_mark(connection) -> tuple:
+    """Changes whenever a commit may have changed the database: SQLite's data_version moves on with
+    every commit of any other connection (in this process or another), and the connection's own
+    count of changed rows with every write of its own. Far cheaper than reading the rows."""
+    connection.ensure_connection()
+    raw = connection.connection
+    (data_version,) = raw.execute("PRAGMA data_version").fetchone()
+    return raw, data_version, raw.total_changes
 
 
 # ---- answers ---------------------------------------------------------------------------------------
@@ -203,27 +226,39 @@ def _new_csrf() -> tuple[str, str]:
 
 
 _CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
-_UNBIASED = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # bytes below this map evenly onto the characters
+# Random bytes to token characters in one C call: a byte below the largest multiple of the alphabet's
+# length maps onto a character evenly; the bytes above it are dropped (so none is likelier than others).
+_UNBIASED = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_TO_CHARS = bytes(ord(CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]) if b < _UNBIASED else 0
+                  for b in range(256))
+_BIASED = bytes(range(_UNBIASED, 256))
 
 
 def _random_chars(length: int) -> str:
-    found: list[str] = []
+    found = b""
     while len(found) < length:
-        found += [CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in os.urandom(2 * length)
-                  if b < _UNBIASED]
-    return "".join(found[:length])
+        found += os.urandom(2 * length).translate(_TO_CHARS, _BIASED)
+    return found[:length].decode("ascii")
+
+
+_cookie_made: list = [None, ""]  # [second, Set-Cookie value with a placeholder secret]
+_SECRET_PLACEHOLDER = "S" * CSRF_SECRET_LENGTH
 
 
 def _csrf_cookie(secret: str) -> str:
-    """The Set-Cookie header CsrfViewMiddleware gives a new secret."""
-    response = HttpResponse()
-    response.set_cookie(
-        settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
-        domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
-        secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
-    )
-    return response.cookies[settings.CSRF_COOKIE_NAME].output(header="")
+    """The Set-Cookie header CsrfViewMiddleware gives a new secret (made by Django once a second,
+    for its expiry date; each replay puts its own secret in)."""
+    second = int(time.time())
+    if _cookie_made[0] != second:
+        response = HttpResponse()
+        response.set_cookie(
+            settings.CSRF_COOKIE_NAME, _SECRET_PLACEHOLDER, max_age=settings.CSRF_COOKIE_AGE,
+            domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+        _cookie_made[:] = second, response.cookies[settings.CSRF_COOKIE_NAME].output(header="")
+    return _cookie_made[1].replace(_SECRET_PLACEHOLDER, secret, 1)
 
 
 # ---- the two ends --------------------------------------------------------------------------------
