@@ -9,11 +9,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-from rich.table import Table
-
 from rostra.porting.records import ImportReport
+
+# rich is imported where it draws (the bar on a terminal, the table at the end), not with this module:
+# an import of a small file spends most of its time starting up.
 
 LOG_EVERY_SECONDS = 5.0
 
@@ -50,6 +49,9 @@ class ImportProgress:
 
     def __enter__(self):
         if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
             self.bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                 TimeRemainingColumn(), console=Console(file=self.stream), transient=False,
@@ -93,6 +95,9 @@ class ImportProgress:
 
 def counts_table(report: ImportReport, *, stream, dry_run: bool) -> None:
     """The end-of-run table: imported and already-present counts per kind."""
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="would be imported (dry run)" if dry_run else None, box=None,
                   show_edge=False, pad_edge=False)
     table.add_column("")

@@ -9,17 +9,10 @@ from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from rostra.porting.disqus import read_disqus
-from rostra.porting.issodb import is_sqlite, read_isso_db
-from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
 from rostra.porting.load import load_records
-from rostra.porting.page import read_page
 from rostra.porting.progress import ImportProgress, counts_table
 from rostra.porting.readahead import ReadAhead, can_read_ahead, offset_of, open_source
 from rostra.porting.records import SourceError
-from rostra.porting.reddit import read_reddit
-from rostra.porting.restore import read_header, restore_export, site_from_header
-from rostra.porting.wxr import read_wxr
 from rostra.sites.models import Site
 
 FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento",
@@ -30,6 +23,8 @@ REDDIT = re.compile(rb'\[\s*\{\s*"kind"\s*:\s*"Listing"|\{\s*"json"\s*:\s*\{.*"t
 
 def sniff(path: Path) -> str:
     """The format of a file, from its first bytes: a Disqus export is XML rooted at <disqus>."""
+    from rostra.porting.issodb import is_sqlite
+
     if is_sqlite(path):
         return "isso-db"  # the only database format; the reader refuses one that is not Isso's
     with path.open("rb") as f:
@@ -57,14 +52,54 @@ def sniff(path: Path) -> str:
 
 
 # Formats read from a stream: (binary?, reader of (stream, site)). XML and the large JSON exports
-# are read as bytes (iterparse, ijson); JSON Lines and Reddit's files as text.
+# are read as bytes (iterparse, ijson); JSON Lines and Reddit's files as text. Each reader's module
+# (and its parser) is imported only when its format is read: start-up is most of the time a file of
+# 10,000 comments takes.
+
+
+def _disqus(stream, site):
+    from rostra.porting.disqus import read_disqus
+
+    return read_disqus(stream)
+
+
+def _wxr(stream, site):
+    from rostra.porting.wxr import read_wxr
+
+    return read_wxr(stream, tz=site.tzinfo)
+
+
+def _isso_json(stream, site):
+    from rostra.porting.jsonformats import read_isso_json
+
+    return read_isso_json(stream, base=site.base_url)
+
+
+def _commento(stream, site):
+    from rostra.porting.jsonformats import read_commento
+
+    return read_commento(stream)
+
+
+def _remark42(stream, site):
+    from rostra.porting.jsonformats import read_remark42
+
+    return read_remark42(stream)
+
+
+def _reddit(stream, site):
+    from rostra.porting.reddit import read_reddit
+
+    return read_reddit(stream)
+
+
 STREAMED = {
-    "disqus": (True, lambda stream, site: read_disqus(stream)),
-    "wxr": (True, lambda stream, site: read_wxr(stream, tz=site.tzinfo)),
-    "isso-json": (True, lambda stream, site: read_isso_json(stream, base=site.base_url)),
-    "commento": (True, lambda stream, site: read_commento(stream)),
-    "remark42": (False, lambda stream, site: read_remark42(stream)),
-    "reddit": (False, lambda stream, site: read_reddit(stream)),
+    "disqus": (True, _disqus),
+    "wxr": (True, _wxr),
+    "isso-json": (True, _isso_json),
+    "commento": (True, _commento),
+    "remark42": (False, _remark42),
+    "reddit": (False, _reddit),
 }
 
 
@@ -136,8 +171,12 @@ class Command(BaseCommand):
                         self.shown.watch(offset_of(stream))
                         report = load_records(target, read(stream, target), **load)
             elif format == "isso-db":
+                from rostra.porting.issodb import read_isso_db
+
                 report = load_records(target, read_isso_db(path, base=target.base_url), **load)
             else:
+                from rostra.porting.page import read_page
+
                 text = path.read_text(encoding="utf-8")
                 article, comments = read_page(text, tz=target.tzinfo)
                 report = load_records(target, [article, *comments], **{**load, "on_error": "stop"})
@@ -159,6 +198,8 @@ class Command(BaseCommand):
 
     def restore(self, path: Path, slug: str, load: dict) -> None:
         """Rostra's own export: the site is made from the export's header when it does not exist."""
+        from rostra.porting.restore import read_header, restore_export, site_from_header
+
         try:
             # A dry run must not leave the site it made behind; a real one commits batch by batch.
             whole = transaction.atomic() if load["dry_run"] else nullcontext()
