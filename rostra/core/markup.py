@@ -11,7 +11,6 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
@@ -44,7 +43,11 @@ def web_address(url: str) -> str:
 
 
 @cache
-def _markdown() -> MarkdownIt:
+def _markdown():
+    # imported on first use: a process that renders no markdown (an import of HTML comments, most
+    # commands) does not pay for loading the parser and its rules (a twentieth of a second)
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("zero", {"html": False, "breaks": True, "linkify": False, "typographer": False})
     md.enable([r for r in ENABLED_RULES if r != "linkify"], ignoreInvalid=True)
     md.validateLink = _is_absolute_link
