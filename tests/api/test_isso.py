@@ -160,6 +160,19 @@ def test_reply_arithmetic_with_limits_offsets_and_parent(client, site):
     assert plain["text"] == "Top number 0"
 
 
+def test_without_a_limit_each_top_level_comment_lists_only_its_own_replies(client, site):
+    tops = [new(client, text=f"Top number {n}").json()["id"] for n in range(3)]
+    replies = {top: [new(client, text=f"Reply {n} to {top}", parent=top).json()["id"] for n in range(2)]
+               for top in tops}
+    cutoff = Comment.objects.get(pk=tops[0]).created.timestamp()
+    for query in ({}, {"nested_limit": 1}, {"offset": 1}, {"after": cutoff}, {"sort": "newest"}):
+        body = fetch(client, **query)
+        listed = {item["id"]: [r["id"] for r in item["replies"]] for item in body["replies"]}
+        cut = query.get("nested_limit", 2)
+        assert listed == {top: replies[top][:cut] for top in listed}, query
+    assert list(listed) == tops[::-1]
+
+
 def test_a_thread_read_costs_a_fixed_number_of_queries(client, site):
     tops = [new(client, text=f"Top number {n}").json()["id"] for n in range(3)]
     for top in tops:

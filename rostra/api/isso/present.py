@@ -16,57 +16,87 @@ MODE_QUEUED = 2
 MODE_DELETED = 4
 
 
+_GONE = frozenset(state.value for state in (Comment.State.DELETED, Comment.State.SPAM,
+                                            Comment.State.REJECTED))
+
+
 def mode_of(comment: Comment) -> int:
-    if comment.is_placeholder or comment.state in (Comment.State.DELETED, Comment.State.SPAM,
-                                                   Comment.State.REJECTED):
+    if comment.is_placeholder or comment.state in _GONE:
         return MODE_DELETED
     if comment.state == Comment.State.PENDING:
         return MODE_QUEUED
     return MODE_PUBLISHED
 
 
-def author_hash(comment: Comment) -> str:
+def _author_hash(keyed: hmac.HMAC, comment: Comment) -> str:
     """Twelve hex digits that tell authors apart (Isso's clients draw an avatar from them) and are
     stable for one author: a keyed hash of the email, else the address, else the name."""
-    who = comment.author_email.lower() or comment.address_hash or comment.author_name
+    digest = keyed.copy()
+    digest.update((comment.author_email.lower() or comment.address_hash or comment.author_name).encode())
+    return digest.hexdigest()[:12]
+
+
+_keyed: dict[bytes, hmac.HMAC] = {}
+
+
+def _keyed_hash() -> hmac.HMAC:
+    """The HMAC with the secret key and the prefix already taken in, made once per key: keying an
+    HMAC costs more than hashing a name, and a thread's answer hashes an author per comment."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"isso-author|{who}".encode(), hashlib.sha256).hexdigest()[:12]
+    keyed = _keyed.get(key)
+    if keyed is None:
+        keyed = _keyed[key] = hmac.new(key, b"isso-author|", hashlib.sha256)
+    return keyed
 
 
-def timestamp(moment) -> float | None:
-    return moment.timestamp() if moment is not None else None
+# What isso_comments reads: a comment's fields, or a row of them (`values_list(*LISTED_FIELDS,
+# "body_html" or "body_source", named=True)`: a thread's answer lists a thousand comments, and a row
+# costs a fraction of a model instance).
+LISTED_FIELDS = ("id", "root_id", "depth", "state", "is_placeholder", "author_name", "author_email",
+                 "author_website", "address_hash", "created", "edited", "upvotes", "downvotes")
 
 
 def isso_comment(comment: Comment, *, plain: bool = False, with_hash: bool = True) -> dict:
     """The comment's Isso fields. `plain` gives the text as written instead of as HTML. Isso adds the
     author hash to lists and new comments, not to a single comment read back, nor does this."""
-    mode = mode_of(comment)
-    gone = mode == MODE_DELETED
-    if gone:
-        text = ""
-    elif plain:
-        text = comment.body_source
-    else:
-        text = comment.body_html
-    item = {
-        "id": comment.pk,
-        "parent": comment.root_id if comment.depth > 0 else None,
-        "text": text,
-        # Isso's client puts these into its HTML as they come; Isso stores them escaped, Rostra escapes
-        # them on the way out.
-        "author": None if gone or not comment.author_name else escape(comment.author_name),
-        "website": None if gone or not web_address(comment.author_website)
-        else escape(web_address(comment.author_website)),
-        "mode": mode,
-        "created": timestamp(comment.created),
-        "modified": timestamp(comment.edited),
-        "likes": comment.upvotes,
-        "dislikes": comment.downvotes,
-        "notification": 0,
-    }
-    if with_hash:
-        item["hash"] = author_hash(comment)
-    return item
+    return isso_comments([comment], plain=plain, with_hash=with_hash)[0]
+
+
+def isso_comments(comments, *, plain: bool = False, with_hash: bool = True) -> list[dict]:
+    """isso_comment of each comment (or row), with what they share (the keyed hash) made once."""
+    keyed = _keyed_hash() if with_hash else None
+    items = []
+    for comment in comments:
+        mode = mode_of(comment)
+        gone = mode == MODE_DELETED
+        if gone:
+            text = ""
+        elif plain:
+            text = comment.body_source
+        else:
+            text = comment.body_html
+        name = comment.author_name
+        website = None if gone else web_address(comment.author_website)
+        created, edited = comment.created, comment.edited
+        item = {
+            "id": comment.id,
+            "parent": comment.root_id if comment.depth > 0 else None,
+            "text": text,
+            # Isso's client puts these into its HTML as they come; Isso stores them escaped, Rostra
+            # escapes them on the way out.
+            "author": None if gone or not name else escape(name),
+            "website": escape(website) if website else None,
+            "mode": mode,
+            "created": None if created is None else created.timestamp(),
+            "modified": None if edited is None else edited.timestamp(),
+            "likes": comment.upvotes,
+            "dislikes": comment.downvotes,
+            "notification": 0,
+        }
+        if keyed is not None:
+            item["hash"] = _author_hash(keyed, comment)
+        items.append(item)
+    return items
 
 
 def preview_html(text: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from rostra.api.isso.present import isso_comment
+from rostra.api.isso.present import LISTED_FIELDS, isso_comments
 from rostra.articles.models import Article
 from rostra.discussion.models import Comment
 
@@ -64,6 +64,12 @@ def _after(queryset, after: float):
     return queryset.filter(created__gt=datetime.fromtimestamp(after, tz=UTC))
 
 
+def _rows(queryset, query: FetchQuery):
+    """The comments as rows of the fields isso_comment reads (no model instances)."""
+    return queryset.values_list(*LISTED_FIELDS, "body_source" if query.plain else "body_html",
+                                named=True)
+
+
 def _window(queryset, offset: int, limit: int | None):
     """Isso's LIMIT: an offset counts only together with a limit."""
     if limit is None:
@@ -86,29 +92,29 @@ def fetch_thread(thread: Article | None, query: FetchQuery) -> dict:
         root_list = []
     else:
         tops = _after(listed_top_level(thread), query.after).order_by(*TOP_ORDER[query.sort])
-        root_list = list(_window(tops, query.offset, query.limit))
+        root_list = list(_window(_rows(tops, query), query.offset, query.limit))
     root_id = query.parent
     total = sum(counts.values()) if root_id is None else counts.get(root_id, 0)
     body = {
         "id": root_id,
         "total_replies": total,
         "hidden_replies": counts.get(root_id, 0) - len(root_list) - query.offset,
-        "replies": [isso_comment(c, plain=query.plain) for c in root_list],
+        "replies": isso_comments(root_list, plain=query.plain),
     }
     if root_id is None and root_list:
-        nested = _replies_of_many(thread, [c.pk for c in root_list], query)
+        nested = _replies_of_many(thread, [c.id for c in root_list], query)
         for item in body["replies"]:
             total_replies = counts.get(item["id"], 0)
             replies = nested.get(item["id"], [])
             item["total_replies"] = total_replies
             item["hidden_replies"] = total_replies - len(replies)
-            item["replies"] = [isso_comment(c, plain=query.plain) for c in replies]
+            item["replies"] = isso_comments(replies, plain=query.plain)
     return body
 
 
-def _replies_of_one(thread: Article, query: FetchQuery) -> list[Comment]:
+def _replies_of_one(thread: Article, query: FetchQuery) -> list:
     replies = _after(listed_replies(thread).filter(root_id=query.parent), query.after)
-    return list(_window(replies.order_by(*REPLY_ORDER), query.offset, query.limit))
+    return list(_window(_rows(replies.order_by(*REPLY_ORDER), query), query.offset, query.limit))
 
 
 def _replies_of_many(thread: Article, root_ids: list[int], query: FetchQuery) -> dict[int, list]:
@@ -117,13 +123,19 @@ def _replies_of_many(thread: Article, root_ids: list[int], query: FetchQuery) ->
     cut = query.nested_limit if query.nested_limit is not None else query.limit
     if cut == 0:
         return {}
-    replies = _after(listed_replies(thread).filter(root_id__in=root_ids), query.after)
+    replies = listed_replies(thread)
+    if query.limit is not None:
+        # Without a limit every listed top-level comment is in `root_ids`, and so is the root of
+        # every listed reply: the thread's replies are those asked for, without a list of
+        # hundreds of ids to send and match.
+        replies = replies.filter(root_id__in=root_ids)
+    replies = _after(replies, query.after)
     if cut is not None:
         replies = replies.annotate(
             rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=[F("created"), F("id")])
         ).filter(rank__lte=cut)
     grouped: dict[int, list] = {}
-    for reply in replies.order_by(*REPLY_ORDER):
+    for reply in _rows(replies.order_by(*REPLY_ORDER), query):
         grouped.setdefault(reply.root_id, []).append(reply)
     return grouped
 
