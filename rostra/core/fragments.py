@@ -10,7 +10,7 @@ from rostra.core.app_settings import app_settings
 SECONDS = 300
 
 
-def cached_text(key: str, build: Callable[[], str]) -> str:
+def cached_text(key: str, build: Callable[[], str | bytes]) -> str | bytes:
     """The text cached under `key`, built (and cached) when missing; always built when
     ROSTRA_CACHE_THREADS is off."""
     if not app_settings.CACHE_THREADS:

@@ -24,7 +24,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from rostra.api.isso.present import isso_comment
+from rostra.api.isso.present import encode_json, isso_comment
 from rostra.api.isso.queries import FetchQuery, fetch_thread, listed_replies, live_comments
 from rostra.articles.external import find_thread, get_or_create_thread, normalise_url
 from rostra.articles.models import Article
@@ -297,13 +297,13 @@ def fetch(request, site):
         query = replace(query, nested_limit=0)
     thread = thread_for(site, uri)
     if thread is None:
-        body = json.dumps({**fetch_thread(None, query), "config": public_config(site)})
+        body = encode_json({**fetch_thread(None, query), "config": public_config(site)})
     else:
         replayable(request, thread)
         tag = hashlib.sha1(repr(query).encode()).hexdigest()[:16]
         key = f"rostra:isso:{thread.pk}:{thread.version}:{tag}"
-        body = cached_text(key, lambda: json.dumps({**fetch_thread(thread, query),
-                                                   "config": public_config(site)}))
+        body = cached_text(key, lambda: encode_json({**fetch_thread(thread, query),
+                                                    "config": public_config(site)}))
     return HttpResponse(body, content_type="application/json")
 
 
