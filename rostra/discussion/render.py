@@ -19,7 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import get_current_timezone, localtime
 
 from rostra.core.app_settings import app_settings
-from rostra.core.dates import format_time
+from rostra.core.dates import time_formatter
 from rostra.core.markup import web_address
 
 _URL_SHAPES: dict[tuple, tuple[str, str]] = {}
@@ -54,7 +54,7 @@ class CommentMarkup:
         self.editable_ids = editable_ids or ()
         self.comments_open = bool(comments_open)
         self.zone = zone or get_current_timezone()
-        self.date_format = app_settings.DATE_FORMAT
+        self.shown_time = time_formatter(app_settings.DATE_FORMAT)
         self.base_url = escape(str(base_url or ""))
         # Links to a comment: Rostra's permalink, or the host page's anchor inside an embed.
         self.href = (escape(str(host_url)) + "#c", "") if embed else _escaped_shape("permalink")
@@ -143,7 +143,7 @@ class CommentMarkup:
             if created:
                 local = localtime(created, self.zone)
                 time = (f'<time datetime="{local.isoformat(timespec="seconds")}">'
-                        f"{escape(format_time(local, self.date_format))}</time>")
+                        f"{escape(self.shown_time(local))}</time>")
             else:
                 time = ""
             edited = '<span class="edited" title="edited">(edited)</span>' if comment.edited else ""

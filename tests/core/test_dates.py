@@ -9,7 +9,7 @@ from django.utils.dateformat import format as django_format
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rostra.core.dates import format_time, iso_time, shown_time
+from rostra.core.dates import format_time, iso_time, shown_time, time_formatter
 
 EVERY_SPECIFIER = "aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ"
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
@@ -44,3 +44,13 @@ def test_shown_and_iso_times_are_in_the_zone_asked_for(settings):
     assert shown_time(moment, zone) == "Fri, 01/05/2018 - 22:15"
     assert iso_time(moment, zone) == "2018-01-05T22:15:00-05:00"
     assert shown_time(None) == iso_time(None) == ""
+
+
+def test_a_formatter_made_once_gives_what_format_time_gives():
+    shown = time_formatter(r"D, l j M Y \a\t H:i")
+    moment = datetime(2018, 1, 5, 22, 15, tzinfo=UTC)
+    for step in range(10):
+        later = moment + timedelta(days=step, hours=step)
+        assert shown(later) == format_time(later, r"D, l j M Y \a\t H:i")
+    with translation.override("fr"):
+        assert time_formatter("D")(moment) == django_format(moment, "D")
