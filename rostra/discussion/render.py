@@ -27,14 +27,9 @@ _SAMPLE_ID = 987654321
 _LINKS = ("permalink", "vote", "reply", "edit", "delete", "subthread")
 
 
-def comment_url(name: str, comment_id) -> str:
-    """`reverse("discussion:<name>", kwargs={"comment_id": comment_id})`, reversed once per process
-    and URL configuration: a thread page has half a dozen such links per comment."""
-    before, after = _url_shape(name)
-    return f"{before}{int(comment_id)}{after}"
-
-
 def _url_shape(name: str) -> tuple[str, str]:
+    """What comes before and after the id in `reverse("discussion:<name>", comment_id=…)`, reversed
+    once per process and URL configuration: a thread page has half a dozen such links per comment."""
     key = (name, get_script_prefix(), get_urlconf())
     shape = _URL_SHAPES.get(key)
     if shape is None:
