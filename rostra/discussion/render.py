@@ -15,28 +15,14 @@ the whole comment), so views and templates keep asking for it by name.
 from html import escape
 from urllib.parse import quote
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import get_current_timezone, localtime
 
 from rostra.core.app_settings import app_settings
 from rostra.core.dates import time_formatter
+from rostra.core.links import id_url_shape
 from rostra.core.markup import web_address
 
-_URL_SHAPES: dict[tuple, tuple[str, str]] = {}
-_SAMPLE_ID = 987654321
 _LINKS = ("permalink", "vote", "reply", "edit", "delete", "subthread")
-
-
-def _url_shape(name: str) -> tuple[str, str]:
-    """What comes before and after the id in `reverse("discussion:<name>", comment_id=…)`, reversed
-    once per process and URL configuration: a thread page has half a dozen such links per comment."""
-    key = (name, get_script_prefix(), get_urlconf())
-    shape = _URL_SHAPES.get(key)
-    if shape is None:
-        url = reverse(f"discussion:{name}", kwargs={"comment_id": _SAMPLE_ID})
-        before, _, after = url.partition(str(_SAMPLE_ID))
-        shape = _URL_SHAPES[key] = (before, after)
-    return shape
 
 
 class CommentMarkup:
@@ -210,5 +196,5 @@ class CommentMarkup:
 
 
 def _escaped_shape(name: str) -> tuple[str, str]:
-    before, after = _url_shape(name)
+    before, after = id_url_shape(f"discussion:{name}")
     return escape(before), escape(after)

@@ -1,8 +1,7 @@
 """Comments and threads as the API's JSON (dicts shaped like the schemas in `schemas.py`)."""
 
-from django.urls import reverse
-
 from rostra.articles.models import Article
+from rostra.core.links import id_url
 from rostra.core.markup import web_address
 from rostra.discussion.models import Comment
 from rostra.discussion.queries import Node
@@ -38,7 +37,7 @@ def comment_json(comment: Comment) -> dict:
         "score": comment.score,
         "upvotes": comment.upvotes,
         "downvotes": comment.downvotes,
-        "permalink": reverse("discussion:permalink", kwargs={"comment_id": comment.pk}),
+        "permalink": id_url("discussion:permalink", comment.pk),
     }
 
 
@@ -48,6 +47,6 @@ def node_json(node: Node) -> dict:
         "replies": [node_json(child) for child in node.children],
         "continues": node.continues,
         "more_replies": node.more_replies,
-        "thread_url": reverse("api-v1:comment_thread", kwargs={"comment_id": node.pk})
+        "thread_url": id_url("api-v1:comment_thread", node.pk)
         + (f"?after={node.more_after}" if node.more_replies else ""),
     }
