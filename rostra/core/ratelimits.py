@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DatabaseError
@@ -146,15 +147,20 @@ def network_of(request) -> str:
     return str(ip)
 
 
-def check_rate(request, action: str, *, author: str = "", thread: int | None = None) -> None:
+def check_rate(request, action: str, *, author: str | Callable[[], str] = "",
+               thread: int | None = None) -> None:
     """Count this request against `action`'s rules; raise RateLimited once any is exceeded.
 
-    Rules whose scope this call cannot name (no `author`, no `thread`) are skipped. If the counter
-    store fails, the request is let through (and the failure logged): limits never take the site down.
+    Rules whose scope this call cannot name (no `author`, no `thread`) are skipped. `author` may be
+    a function giving the key, called only while limits are on (making the key signs and hashes). If
+    the counter store fails, the request is let through (and the failure logged): limits never take
+    the site down.
     """
     rules = rate_limits()
     if not rules:
         return
+    if callable(author):
+        author = author()
     keys = {"author": author, "ip": network_of(request), "thread": str(thread or "")}
     wait = 0
     for rule in rules.get(action, ()):

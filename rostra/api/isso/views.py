@@ -35,6 +35,7 @@ from rostra.core.fragments import cached_text
 from rostra.core.markup import render_markdown
 from rostra.core.ratelimits import RateLimited, check_rate
 from rostra.core.replay import replayable
+from rostra.core.rows import Rows
 from rostra.discussion.edit import delete_comment, edit_comment
 from rostra.discussion.forms import CommentForm
 from rostra.discussion.models import Comment
@@ -443,7 +444,7 @@ def new(request, site):
     if not form.is_valid():
         raise form_errors(form)
     check_rate(request, "comment.create", thread=thread.pk,
-               author=author_key(request, name=form.cleaned_data["author_name"]))
+               author=lambda: author_key(request, name=form.cleaned_data["author_name"]))
     result = form.save(thread, request)
     if not result.is_callers:
         raise IssoError(400, "This comment has already been posted (same name, same words, moments ago).")
@@ -458,8 +459,13 @@ def _reply_target(thread: Article, parent) -> int | None:
     """Isso's rule for `parent`: one that is not in this thread makes a top-level comment."""
     if parent in (None, 0):
         return None
-    exists = Comment.objects.filter(pk=parent, thread=thread).exists() if 0 < parent < 2**63 else False
+    if not 0 < parent < 2**63:
+        return None
+    exists = PARENTS.values('"id" = %s AND "thread_id" = %s', (parent, thread.pk))
     return parent if exists else None
+
+
+PARENTS = Rows(Comment, ("id",))  # plain SQL on the write path (see rostra.core.rows)
 
 
 @isso_endpoint("GET", "HEAD", "PUT", "DELETE")

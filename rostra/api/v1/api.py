@@ -288,7 +288,7 @@ def post_comment(request, payload: schemas.CommentIn):
     if not form.is_valid():
         return form_problem(form)
     thread = get_or_create_thread(site, payload.url, payload.title)
-    check_rate(request, "comment.create", thread=thread.pk, author=author_key(
+    check_rate(request, "comment.create", thread=thread.pk, author=lambda: author_key(
         request, name=form.cleaned_data["author_name"],
         reader_id=request.headers.get("X-Rostra-Reader", "")[:100]))
     result = form.save(thread, request)
@@ -297,8 +297,11 @@ def post_comment(request, payload: schemas.CommentIn):
                       field="body", status=409)
     comment = result.comment
     expires = comment.created + timedelta(seconds=app_settings.EDIT_WINDOW_SECONDS)
-    return Status(201, {**comment_json(comment), "edit_token": make_edit_token(comment),
-                        "edit_expires": expires.isoformat()})
+    # The schema's fields from our own dict, written by Django Ninja's renderer as it writes any
+    # answer (times as it writes them), without pydantic checking what this function just made.
+    created = {**comment_json(comment), "created": comment.created, "edited": comment.edited,
+               "edit_token": make_edit_token(comment), "edit_expires": expires}
+    return api.create_response(request, created, status=201)
 
 
 @api.patch("/comments/{comment_id}", response={200: schemas.CommentOut, **PROBLEMS},
