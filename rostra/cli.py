@@ -8,13 +8,11 @@ from importlib import import_module
 
 # Import and export serve nothing and load no URLs: their start-up is most of the run for a file of
 # 10,000 comments. They start without the apps that only serve pages: Django Ninja (the API docs
-# page; importing it and pydantic is a tenth of a second), django-csp, partials, htmx, messages and
-# static files; the admin stays installed (its models, its site) but does not import every app's
-# admin module (forms, views).
+# page; importing it and pydantic is a tenth of a second), the admin (its forms, and every app's
+# admin module), django-csp, partials, htmx, messages and static files.
 FILE_COMMANDS = {"import", "export"}  # rostra.porting's
-WEB_APPS = {"ninja", "csp", "template_partials", "django_htmx", "django.contrib.messages",
-            "django.contrib.staticfiles"}
-ADMIN_WITHOUT_DISCOVERY = {"django.contrib.admin": "django.contrib.admin.apps.SimpleAdminConfig"}
+WEB_APPS = {"ninja", "django.contrib.admin", "csp", "template_partials", "django_htmx",
+            "django.contrib.messages", "django.contrib.staticfiles"}
 # What SQLite and PostgreSQL say of a table that is not there: a database never migrated.
 MISSING_TABLE = re.compile(r"no such table|relation .* does not exist")
 
@@ -56,8 +54,7 @@ def _start_for_files(command: str) -> None:
         import django
         from django.conf import settings
 
-        settings.INSTALLED_APPS = [ADMIN_WITHOUT_DISCOVERY.get(app, app)
-                                   for app in settings.INSTALLED_APPS if app not in WEB_APPS]
+        settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app not in WEB_APPS]
         django.setup()
         import_module(f"rostra.porting.management.commands.{command}")
     finally:
