@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test test-fast bench lock debian-deps clean
+.PHONY: demo test test-fast bench bytecode lock debian-deps clean
 
 # The venv is rebuilt only when a lock file changes.
 $(BIN)/uv:
@@ -24,7 +24,14 @@ $(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@ $(VENV)/.runtime-installed
 
-demo: $(VENV)/.runtime-installed
+# Rostra's own modules compiled ahead, as --compile-bytecode does for the dependencies (an editable
+# install leaves the project's source to Python): a process that may not write its bytecode next to
+# the code (a service account, PYTHONDONTWRITEBYTECODE) would otherwise compile them at every start,
+# about 30 ms of each `rostra` command. Quick when nothing changed; run again after every change.
+bytecode: | $(BIN)/uv
+	$(BIN)/python -m compileall -q rostra
+
+demo: $(VENV)/.runtime-installed bytecode
 	$(BIN)/rostra migrate --no-input -v 0
 	$(BIN)/rostra demo
 	$(BIN)/rostra serve --host 127.0.0.1 --port $(PORT)
@@ -51,7 +58,7 @@ $(BENCH_VENV)/.installed: bench/requirements-isso.lock | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python -r bench/requirements-isso.lock
 	touch $@
 
-bench: $(VENV)/.test-installed $(BENCH_VENV)/.installed debian-deps
+bench: $(VENV)/.test-installed $(BENCH_VENV)/.installed debian-deps bytecode
 	$(BIN)/python -m bench.run
 
 test-fast: $(VENV)/.test-installed
