@@ -27,7 +27,7 @@ $(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
 # Rostra's own modules compiled ahead, as --compile-bytecode does for the dependencies (an editable
 # install leaves the project's source to Python): a process that may not write its bytecode next to
 # the code (a service account, PYTHONDONTWRITEBYTECODE) would otherwise compile them at every start,
-# about 30 ms of each `rostra` command. Quick when nothing changed; run again after every change.
+# 20-30 ms of each `rostra` command. Quick when nothing changed; run again after every change.
 bytecode: | $(BIN)/uv
 	$(BIN)/python -m compileall -q rostra
 
