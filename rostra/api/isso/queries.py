@@ -79,13 +79,6 @@ def _window(queryset, offset: int, limit: int | None):
 
 def fetch_thread(thread: Article | None, query: FetchQuery) -> dict:
     """The body of Isso's GET /: `replies` with their own `replies`, and the reply arithmetic."""
-    if thread is None:
-        counts = {}
-    else:
-        counts = {None: listed_top_level(thread).count()}
-        counts.update(
-            listed_replies(thread).values_list("root_id").annotate(n=Count("id")).values_list("root_id", "n")
-        )
     if query.parent is not None:
         root_list = _replies_of_one(thread, query) if thread is not None else []
     elif thread is None or query.limit == 0:
@@ -93,6 +86,15 @@ def fetch_thread(thread: Article | None, query: FetchQuery) -> dict:
     else:
         tops = _after(listed_top_level(thread), query.after).order_by(*TOP_ORDER[query.sort])
         root_list = list(_window(_rows(tops, query), query.offset, query.limit))
+    if thread is None:
+        counts = {}
+    else:
+        counts = dict(
+            listed_replies(thread).values_list("root_id").annotate(n=Count("id")).values_list("root_id", "n")
+        )
+        every_top = query.parent is None and query.limit is None and not query.after
+        # Isso's client asks for every top-level comment: they are counted as they came.
+        counts[None] = len(root_list) if every_top else listed_top_level(thread).count()
     root_id = query.parent
     total = sum(counts.values()) if root_id is None else counts.get(root_id, 0)
     body = {
