@@ -72,18 +72,21 @@ def create_comment(
     exist, belongs to another thread or cannot take replies. `imported` comments keep the times and
     states of the system they came from and may hang under placeholders and in closed threads.
     """
+    # What depends on the words and the address alone is worked out before the transaction: every
+    # other writer waits for the database while one holds it.
+    hashed_address = address_hash(address)
+    digest = None if imported else words_digest(body)
+    body_html = render(body, body_format)
     with transaction.atomic():
         # Lock the thread's row (where the database locks rows) and read, under the lock, the one
         # thing that may have changed since the caller found it.
         thread.comments_open = _lock_thread(thread.pk)
-        digest, hashed_address = None, address_hash(address)
         if not imported:
             if submission_key:
                 earlier = COMMENTS.first(f"{_KEY_FILLED} AND {_THREAD} = %s AND {_KEY} = %s",
                                          (thread.pk, submission_key))
                 if earlier is not None:
                     return Created(earlier, created=False, same_key=True)
-            digest = words_digest(body)
             earlier = _same_words_before(thread, digest, hashed_address, user)
             resent = _resent(earlier, parent_id, author_name)
             if resent is not None:
@@ -113,7 +116,7 @@ def create_comment(
             address_hash=hashed_address,
             body_source=body,
             body_format=body_format,
-            body_html=render(body, body_format),
+            body_html=body_html,
             state=state,
             created=created if (created or imported) else timezone.now(),
             submission_key=submission_key,
