@@ -40,10 +40,8 @@ class CommentMarkup:
         # Links to a comment: Rostra's permalink, or the host page's anchor inside an embed.
         self.href = (escape(str(host_url)) + "#c", "") if embed else _escaped_shape("permalink")
         self.urls = {name: _escaped_shape(name) for name in _LINKS}
-        self.csrf_input = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(csrf_token))}">'
-            if csrf_token and csrf_token != "NOTPROVIDED" else ""
-        )
+        self._csrf_token = csrf_token
+        self._csrf_input = None
 
     @classmethod
     def from_context(cls, context) -> "CommentMarkup":
@@ -169,6 +167,19 @@ class CommentMarkup:
             out.append("\n  </div>\n  ")
         out.append("\n</div>\n")
         return "".join(out)
+
+    @property
+    def csrf_input(self) -> str:
+        """The vote form's CSRF field, as {% csrf_token %} writes it. Made when a vote form first needs
+        it: reading the token makes the answer set the CSRF cookie, which an embed (votes without a
+        form) or a page of stubs never asked for."""
+        if self._csrf_input is None:
+            token = self._csrf_token
+            self._csrf_input = (
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+                if token and token != "NOTPROVIDED" else ""
+            )
+        return self._csrf_input
 
     def votes(self, comment) -> str:
         """The vote box (partial votes, which a vote swaps in place)."""

@@ -41,6 +41,12 @@ def test_fragment_links_comments_to_the_host_page(client, thread, make_comment):
     assert "data-rostra-form" in html and "<html" not in html
 
 
+def test_fragment_sets_no_cookie(client, thread, make_comment):
+    make_comment(thread=thread)
+    response = client.get("/embed/thread", {"site": "news", "url": PAGE})
+    assert response.status_code == 200 and not response.cookies and "Set-Cookie" not in response
+
+
 def test_fragment_for_a_page_without_comments_offers_the_form(client, site):
     html = client.get("/embed/thread", {"site": "news", "url": PAGE + "new/"}).content.decode()
     assert "No comments yet" in html and "data-rostra-form" in html
