@@ -23,6 +23,7 @@ from rostra.core.markup import render
 from rostra.porting.records import CommentRecord
 
 CHUNK = 256  # records per message: large enough that pickling costs little per record
+FIRST_CHUNK = 16  # the storing process has nothing to do until the first message comes
 PIPE_BYTES = 1 << 20  # the pipe's buffer: a few thousand records, so neither process waits on the
 # other's bursts (a flush, a slow stretch of the file); 1 MB is what Linux grants without privileges
 WORTH_IT = 1 << 20  # bytes: below this a fork costs more than it saves
@@ -75,6 +76,7 @@ class ReadAhead:
         nothing inherited from the parent (its database connection) is closed or flushed here."""
         receiving.close()  # else the pipe keeps a reader when the parent dies, and a send blocks forever
         chunk: list = []
+        size = min(FIRST_CHUNK, CHUNK)
         where = 0  # bytes read when the last chunk left
         try:
             with open_source(self.path, binary=self.binary) as stream:
@@ -83,10 +85,10 @@ class ReadAhead:
                     if type(record) is CommentRecord and record.body_html is None:
                         record.body_html = render(record.body, record.body_format)
                     chunk.append(record)
-                    if len(chunk) == CHUNK:
+                    if len(chunk) == size:
                         where = tell()
                         sending.send(("records", where, chunk))
-                        chunk = []
+                        chunk, size = [], CHUNK
             where = os.path.getsize(self.path)
             sending.send(("records", where, chunk))
             sending.send(("end", where, None))
