@@ -21,6 +21,12 @@ def test_front_page_lists_articles_with_contributor_outlet_date_and_count(client
     assert "4 comments" in page and "<time datetime=" in page
 
 
+def test_large_counts_are_written_with_thousands_separators(client, founding):
+    Article.objects.filter(pk=founding.pk).update(comment_count=123456)
+    assert "123,456 comments" in client.get("/").content.decode()
+    assert "123,456 comments" in client.get(founding.get_absolute_url()).content.decode()
+
+
 def test_article_page_shows_story_figure_and_discussion_in_page_order(client, founding):
     page = client.get(founding.get_absolute_url()).content.decode()
     assert '<h1 class="headline">New Video Emerges Of ISIS Convoys' in page
