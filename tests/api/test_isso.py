@@ -97,6 +97,8 @@ def test_bad_input_gets_isso_s_classes_of_answer(client, site):
     assert client.get(f"{ISSO}/", {"uri": URI, "sort": "loudest"}).status_code == 400
     assert client.get(f"{ISSO}/", {"uri": URI, "limit": "x"}).status_code == 400
     assert client.get(f"{ISSO}/", {"uri": URI, "offset": "-1"}).status_code == 400
+    for huge in ("-" + "9" * 30, "9" * 30):  # echoed back as the answer's id: must fit 64 bits
+        assert client.get(f"{ISSO}/", {"uri": URI, "parent": huge}).status_code == 400
     assert client.get("/isso/nowhere/", {"uri": URI}).status_code == 404
     assert Comment.objects.count() == 0
 

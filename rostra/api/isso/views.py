@@ -173,8 +173,10 @@ def required(request, name: str) -> str:
     return request.GET[name]
 
 
-def integer(request, name: str, default=None, *, minimum: int | None = None,
+def integer(request, name: str, default=None, *, minimum: int = -MAX_ID,
             maximum: int = MAX_ID) -> int | None:
+    """An integer query parameter within [minimum, maximum] (by default what 64 bits hold: every
+    number an answer echoes must fit its JSON encoder and the database), or Isso's 400."""
     raw = request.GET.get(name)
     if raw is None:
         return default
@@ -182,14 +184,14 @@ def integer(request, name: str, default=None, *, minimum: int | None = None,
         value = int(raw)
     except ValueError:
         raise IssoError(400, f"{name} should be integer") from None
-    if minimum is not None and value < minimum:
+    if value < minimum:
         raise IssoError(400, f"{name} should not be below {minimum}")
     if value > maximum:
         raise IssoError(400, f"{name} should not be above {maximum}")
     return value
 
 
-def page_size(request, name: str, *, minimum: int | None = None) -> int | None:
+def page_size(request, name: str, *, minimum: int = -(2**200)) -> int | None:
     """A `limit` or `nested_limit`: any size may be asked for; more than MAX_PAGE is taken as MAX_PAGE
     (Isso's client then offers "N more" for the rest, as it does for any limit)."""
     value = integer(request, name, minimum=minimum, maximum=2**200)
