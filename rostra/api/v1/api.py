@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 from typing import Literal
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -183,8 +184,8 @@ def decode_cursor(cursor: str, sort: str) -> list:
 def cached_json(request, etag: str, cache_key: str, build) -> HttpResponse:
     """A read answered from the thread-versioned cache, with ETag and 304 for a matching validator."""
 
-    def body() -> str:
-        return cached_text(cache_key, lambda: json.dumps(build()))
+    def body() -> bytes:  # orjson: compact UTF-8, a tenth of the json module's time
+        return cached_text(cache_key, lambda: orjson.dumps(build(), option=orjson.OPT_NON_STR_KEYS))
 
     return conditional_response(request, etag, body, content_type="application/json",
                                 cache_control="public, no-cache")
