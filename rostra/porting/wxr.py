@@ -27,20 +27,42 @@ STATES = {"1": "visible", "approve": "visible", "0": "pending", "hold": "pending
 _BLOCK = re.compile(r"<(p|div|blockquote|ul|ol|pre|h[1-6])[\s>]", re.I)
 
 
+# Whatever comes before the first element: the XML declaration and other processing instructions,
+# comments, a document type (with its internal subset), white space.
+_PROLOGUE = re.compile(rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([^\s/>!?]+)",
+                       re.S | re.I)
+
+
 @functools.lru_cache(maxsize=512)  # an export uses a few dozen distinct tags, millions of times
 def _name(tag: str) -> tuple[str, str]:
     namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
     return namespace, local
 
 
+_WP_LOCAL: dict[str, str | None] = {}  # tag -> its local name in WordPress's namespaces or none, else None
+
+
+def _wp_local(tag: str) -> str | None:
+    namespace, local = _name(tag)
+    found = _WP_LOCAL[tag] = local if namespace.startswith(WP) or namespace == "" else None
+    return found
+
+
 def _children(element) -> dict[str, str]:
     """Child elements by local name (WordPress's own namespace, whatever its version), text stripped."""
     found = {}
     for child in element:
-        namespace, local = _name(child.tag)
-        if namespace.startswith(WP) or namespace == "":
-            found.setdefault(local, (child.text or "").strip())
+        tag = child.tag
+        local = _WP_LOCAL[tag] if tag in _WP_LOCAL else _wp_local(tag)
+        if local is not None and local not in found:
+            found[local] = (child.text or "").strip()
     return found
+
+
+def _root_name(head: bytes) -> str | None:
+    """The first element's name, read from the file's first bytes (None when they do not reach it)."""
+    match = _PROLOGUE.match(head)
+    return match.group(1).decode("utf-8", "replace").rpartition(":")[2] if match else None
 
 
 def wordpress_paragraphs(text: str) -> str:
@@ -68,17 +90,13 @@ def read_wxr(stream: BinaryIO, *, tz: ZoneInfo) -> Iterator[ArticleRecord | Comm
     Raises SourceError naming the line when the XML is not well-formed.
     """
     comments: list = []
-    root_seen = False
     blog = ""  # the channel's own link: post ids are only unique within one blog
+    source = FromFirstTag(stream)
+    root = _root_name(source.raw.pending)  # from the first bytes: the parse reports only ends
+    if root is not None and root != "rss":
+        raise SourceError("this is not a WordPress export (its root is not <rss>)", line=1)
     try:
-        for event, element in iterparse(FromFirstTag(stream), events=("start", "end")):
-            if event == "start":
-                if not root_seen:
-                    root_seen = True
-                    if _name(element.tag)[1] != "rss":
-                        raise SourceError("this is not a WordPress export (its root is not <rss>)",
-                                          line=1)
-                continue
+        for _event, element in iterparse(source, events=("end",)):
             namespace, local = _name(element.tag)
             if local == "comment" and namespace.startswith(WP):
                 comments.append(_comment(element, tz))

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from rostra.articles.models import Article
 from rostra.discussion.models import Comment
+from rostra.porting.wxr import _root_name
 from tests.conftest import SHARED
 
 FIXTURES = SHARED / "fixtures"
@@ -82,6 +83,18 @@ def test_a_wxr_fragment_without_rss_or_namespace_is_recognised_and_refused_clear
     with pytest.raises(CommandError, match=r"this is not a WordPress export \(its root is not <rss>\)"):
         call_command("import", str(FIXTURES / "remark42/wordpress-wxr-xmlTestWPmd.xml"),
                      site=site.slug, on_error="stop")
+
+
+@pytest.mark.parametrize(("head", "root"), [
+    (b'<?xml version="1.0"?>\n<rss version="2.0">', "rss"),
+    (b'<?xml version="1.0"?><!-- generator="WordPress/6.4" -->\n<!-- a > inside -->\r\n<rss>', "rss"),
+    (b'<!DOCTYPE rss [<!ENTITY a "b">]>\n<rss\nversion="2.0">', "rss"),
+    (b'<?xml version="1.0"?>\n<disqus xmlns="http://disqus.com">', "disqus"),
+    (b'<?xml version="1.0"?>\n<wp:comment>', "comment"),
+    (b'<?xml version="1.0"?>\n<!-- a comment longer than the first bytes', None),
+])
+def test_the_root_is_read_from_the_first_bytes_whatever_comes_before_it(head, root):
+    assert _root_name(head) == root
 
 
 def test_dry_run_reports_and_writes_nothing(site, capsys):
