@@ -294,13 +294,14 @@ class Place:
 
     anchor: Comment | None
     after: str = ""
+    page: int = 1  # without an anchor: the thread's page, in the default order, that shows it
 
 
-def _page_share(comment: Comment) -> int:
-    """The share of replies under each top-level comment on the page (default order) that shows
-    `comment`'s top-level ancestor: what that page cuts its replies at."""
+def _page_share(comment: Comment, number: int) -> int:
+    """The share of replies under each top-level comment on page `number` (default order), which
+    shows `comment`'s top-level ancestor: what that page cuts its replies at."""
     per_page = app_settings.COMMENTS_PER_PAGE
-    offset = (get_comment_page_number(comment) - 1) * per_page
+    offset = (number - 1) * per_page
     tops = (
         tree_comments()
         .filter(thread_id=comment.thread_id, depth=0)
@@ -316,7 +317,7 @@ def get_comment_place(comment: Comment) -> Place:
     max_depth = app_settings.MAX_DISPLAY_DEPTH
     limit = app_settings.REPLIES_PER_COMMENT
     if comment.depth == 0:
-        return Place(None)
+        return Place(None, page=get_comment_page_number(comment))
     if comment.depth > max_depth:
         anchor_depth = (comment.depth - 1) // max_depth * max_depth
         anchor = Comment.objects.get(pk=ancestor_ids(comment.path)[anchor_depth])
@@ -326,8 +327,9 @@ def get_comment_place(comment: Comment) -> Place:
             root_id=comment.root_id, depth__gt=0, depth__lte=max_depth, path__lt=comment.path
         )
         shown_before = before.count()
-        if shown_before < limit and shown_before < _page_share(comment):
-            return Place(None)
+        number = get_comment_page_number(comment)
+        if shown_before < limit and shown_before < _page_share(comment, number):
+            return Place(None, page=number)
         anchor = Comment.objects.get(pk=comment.root_id)
     in_view = tree_comments().filter(
         thread_id=comment.thread_id,

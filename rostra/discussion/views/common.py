@@ -12,7 +12,6 @@ from rostra.discussion.forms import CommentForm, form_stamp
 from rostra.discussion.models import Comment, Vote
 from rostra.discussion.queries import (
     DEFAULT_SORT,
-    get_comment_page_number,
     get_comment_place,
     get_thread_page,
 )
@@ -32,9 +31,8 @@ def comment_location(comment: Comment) -> str:
             url += "?" + urlencode({"after": place.after})
         return f"{url}#c{comment.pk}"
     url = comment.thread.get_absolute_url()
-    number = get_comment_page_number(comment)
-    if number > 1:
-        url += "?" + urlencode({"page": number})
+    if place.page > 1:
+        url += "?" + urlencode({"page": place.page})
     return f"{url}#c{comment.pk}"
 
 
