@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from rostra.articles.models import Article
 from rostra.core.markup import render, split_paragraphs
+from rostra.core.rows import insert
 
 
 def render_article_body(article: Article) -> str:
@@ -23,15 +24,17 @@ def render_article_body(article: Article) -> str:
 
 def save_article(article: Article) -> Article:
     """Store an article (new or changed), its body rendered again."""
-    existing = article.pk is not None
+    article.body_html = render_article_body(article)
+    if article.pk is None:
+        # One INSERT, which commits by itself: `save()` took half a millisecond, a fifth of the
+        # storing of a 10,000-comment import (a hundred articles).
+        insert(article)
+        return article
     with transaction.atomic():
-        article.body_html = render_article_body(article)
-        if existing:
-            # what readers see changed: caches keyed by the version must go stale
-            article.version = F("version") + 1
+        # what readers see changed: caches keyed by the version must go stale
+        article.version = F("version") + 1
         article.save()
-        if existing:
-            article.refresh_from_db(fields=["version"])
+        article.refresh_from_db(fields=["version"])
     return article
 
 

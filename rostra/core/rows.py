@@ -71,7 +71,8 @@ _insert_sql: dict = {}  # model -> its INSERT, written once per process
 
 def insert(instance) -> None:
     """Store a new `instance` with one INSERT of every concrete field but its automatic id (the values
-    prepared by each field, as `save()` prepares them) and give it the id the database chose."""
+    prepared by each field, as `save()` prepares them: `auto_now` times are set) and give it the id
+    the database chose."""
     model = type(instance)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
@@ -83,7 +84,7 @@ def insert(instance) -> None:
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
     returning = connection.features.can_return_columns_from_insert
-    values = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with connection.cursor() as cursor:
         if returning:
             cursor.execute(f"{sql} RETURNING {quote(meta.auto_field.column)}", values)
