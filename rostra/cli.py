@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     file_command = bool(args) and args[0] in FILE_COMMANDS
     if file_command:
+        if args[0] == "import":
+            from rostra.porting.readahead import start_early
+
+            start_early(args[1:])  # the file is read while Django starts
         _start_for_files(args[0])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.config.settings.base")
     from django.core.management import execute_from_command_line

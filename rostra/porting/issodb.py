@@ -13,22 +13,17 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from rostra.porting.formats import is_sqlite
 from rostra.porting.jsonformats import page_article
 from rostra.porting.records import ArticleRecord, CommentRecord, SkippedRecord, SourceError
 
 SOURCE = "isso"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 NEEDED = {
     "threads": {"id", "uri", "title"},
     "comments": {"tid", "id", "parent", "created", "modified", "mode", "text", "author", "email",
                  "website", "likes", "dislikes"},
 }
 STATES = {1: "visible", 2: "pending", 4: "deleted"}
-
-
-def is_sqlite(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
 def open_isso_db(path: Path) -> sqlite3.Connection:

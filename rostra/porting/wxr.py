@@ -9,11 +9,10 @@ turned into paragraphs here and sanitised when stored.
 import functools
 import html
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, tzinfo
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError, iterparse
-from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
 
@@ -73,19 +72,24 @@ def wordpress_paragraphs(text: str) -> str:
     return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paragraphs)
 
 
-def _time(gmt: str, local: str, tz: ZoneInfo) -> datetime | None:
-    for value, zone in ((gmt, UTC), (local, tz)):
+def _time(gmt: str, local: str, zone: Callable[[], tzinfo]) -> datetime | None:
+    """The GMT time, else the local time in the site's zone (asked for only then)."""
+    for value, is_gmt in ((gmt, True), (local, False)):
         if value and not value.startswith("0000"):
             try:
                 moment = datetime.fromisoformat(value)  # "YYYY-MM-DD HH:MM:SS"; strptime is 10x slower
             except ValueError:
                 continue
-            return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+            if moment.tzinfo is not None:
+                return moment
+            return moment.replace(tzinfo=UTC if is_gmt else zone())
     return None
 
 
-def read_wxr(stream: BinaryIO, *, tz: ZoneInfo) -> Iterator[ArticleRecord | CommentRecord | SkippedRecord]:
+def read_wxr(stream: BinaryIO, *, zone: Callable[[], tzinfo]
+             ) -> Iterator[ArticleRecord | CommentRecord | SkippedRecord]:
     """Yield, per item with comments, its ArticleRecord then its CommentRecords (file order).
+    `zone()` is the site's time zone, for times the file gives in local time alone.
 
     Raises SourceError naming the line when the XML is not well-formed.
     """
@@ -99,18 +103,18 @@ def read_wxr(stream: BinaryIO, *, tz: ZoneInfo) -> Iterator[ArticleRecord | Comm
         for _event, element in iterparse(source, events=("end",)):
             namespace, local = _name(element.tag)
             if local == "comment" and namespace.startswith(WP):
-                comments.append(_comment(element, tz))
+                comments.append(_comment(element, zone))
             elif local == "link" and namespace == "" and not blog:
                 blog = (element.text or "").strip()  # the channel's link comes before any item
             elif local == "item" and namespace == "":
-                yield from _item(element, comments, tz, blog)
+                yield from _item(element, comments, zone, blog)
                 comments = []
                 element.clear()
     except ParseError as exc:
         raise SourceError(f"the XML is not well-formed ({exc})", line=exc.position[0]) from None
 
 
-def _comment(element, tz) -> CommentRecord | SkippedRecord:
+def _comment(element, zone) -> CommentRecord | SkippedRecord:
     fields = _children(element)
     comment_id = fields.get("comment_id", "")
     kind = fields.get("comment_type", "")
@@ -125,12 +129,12 @@ def _comment(element, tz) -> CommentRecord | SkippedRecord:
         author_website=fields.get("comment_author_url", ""),
         body=wordpress_paragraphs(fields.get("comment_content", "")),
         body_format="html",
-        created=_time(fields.get("comment_date_gmt", ""), fields.get("comment_date", ""), tz),
+        created=_time(fields.get("comment_date_gmt", ""), fields.get("comment_date", ""), zone),
         state=STATES.get(fields.get("comment_approved", "1"), "pending"),
     )
 
 
-def _item(element, comments, tz, blog):
+def _item(element, comments, zone, blog):
     if not comments:
         return
     fields = _children(element)
@@ -143,7 +147,7 @@ def _item(element, comments, tz, blog):
         slug=slugify(title)[:180] or f"post-{post_id}",
         title=title,
         url=fields.get("link", ""),
-        published=_time(fields.get("post_date_gmt", ""), fields.get("post_date", ""), tz),
+        published=_time(fields.get("post_date_gmt", ""), fields.get("post_date", ""), zone),
     )
     for comment in comments:
         if isinstance(comment, CommentRecord):

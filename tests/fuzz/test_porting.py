@@ -1,12 +1,12 @@
 """Hypothesis on the importers: arbitrary bytes, and real exports cut short or with bytes changed,
 never make a reader, the format sniffer or `rostra import` fail with anything but their documented
-refusal (SourceError from a reader, which names what is wrong; CommandError from the command).
+refusal (SourceError from a reader, which names what is wrong; UnknownFormat from the sniffer;
+CommandError from the command).
 
 A reader of text may also meet bytes that are not UTF-8: UnicodeDecodeError, which the command turns
 into "cannot be read" (the command-level test holds it to that).
 """
 
-import importlib
 import io
 import zoneinfo
 from pathlib import Path
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rostra.porting.disqus import read_disqus
+from rostra.porting.formats import FORMATS, UnknownFormat, sniff
 from rostra.porting.issodb import read_isso_db
 from rostra.porting.jsonformats import read_commento, read_isso_json, read_remark42
 from rostra.porting.page import read_page
@@ -26,8 +27,6 @@ from rostra.porting.restore import read_header
 from rostra.porting.wxr import read_wxr
 from tests.conftest import FOUNDING_PAGE, SHARED
 
-command = importlib.import_module("rostra.porting.management.commands.import")
-FORMATS, sniff = command.FORMATS, command.sniff
 UTC = zoneinfo.ZoneInfo("UTC")
 BASE = "https://news.example.org"
 SEED_BYTES = 6000  # the head of each real export: enough for every construct, fast to read
@@ -69,7 +68,7 @@ def text_stream(data: bytes):
 READERS = {
     "page": lambda data, path: read_page(data.decode("utf-8"), tz=UTC),
     "disqus": lambda data, path: list(read_disqus(io.BytesIO(data))),
-    "wxr": lambda data, path: list(read_wxr(io.BytesIO(data), tz=UTC)),
+    "wxr": lambda data, path: list(read_wxr(io.BytesIO(data), zone=lambda: UTC)),
     "isso-json": lambda data, path: list(read_isso_json(io.BytesIO(data), base=BASE)),
     "commento": lambda data, path: list(read_commento(io.BytesIO(data))),
     "remark42": lambda data, path: list(read_remark42(text_stream(data))),
@@ -104,7 +103,7 @@ def test_the_sniffer_names_a_format_or_refuses(tmp_path_factory, data):
     path.write_bytes(data)
     try:
         assert sniff(path) in FORMATS
-    except CommandError:
+    except UnknownFormat:
         pass
 
 

@@ -1,7 +1,6 @@
 """rostra import: bring discussions in from another system's file (see `--format`)."""
 
 import gc
-import re
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -9,98 +8,12 @@ from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from rostra.porting import formats
 from rostra.porting.load import load_records
 from rostra.porting.progress import ImportProgress, counts_table
-from rostra.porting.readahead import ReadAhead, can_read_ahead, offset_of, open_source
+from rostra.porting.readahead import offset_of, open_source, reading_ahead
 from rostra.porting.records import SourceError
 from rostra.sites.models import Site
-
-FORMATS = ("auto", "page", "disqus", "wxr", "remark42", "isso-json", "isso-db", "commento",
-           "reddit", "rostra")
-# Reddit: a thread page's JSON (`[{"kind": "Listing", …}, …]`) or an /api/morechildren answer
-REDDIT = re.compile(rb'\[\s*\{\s*"kind"\s*:\s*"Listing"|\{\s*"json"\s*:\s*\{.*"things"\s*:', re.S)
-
-
-def sniff(path: Path) -> str:
-    """The format of a file, from its first bytes: a Disqus export is XML rooted at <disqus>."""
-    from rostra.porting.issodb import is_sqlite
-
-    if is_sqlite(path):
-        return "isso-db"  # the only database format; the reader refuses one that is not Isso's
-    with path.open("rb") as f:
-        head = f.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b'{"type": "rostra-export"'):
-        return "rostra"
-    if b"<disqus" in head:  # even after stray bytes, which the reader passes over
-        return "disqus"
-    if b"<rss" in head and b"wordpress.org/export" in head or b"<wp:comment>" in head:
-        return "wxr"
-    if REDDIT.match(head):
-        return "reddit"
-    remark42_meta = head.startswith(b'{"version"') and b'"users"' in head
-    if remark42_meta or head.startswith(b"{") and b'"locator"' in head:
-        return "remark42"
-    if head.startswith(b"[") and b'"comments"' in head:
-        return "isso-json"
-    if head.startswith(b"{") and b'"commentHex"' in head:
-        return "commento"
-    if head.startswith((b"<", b"{", b"[")):
-        raise CommandError(f"{path.name}: an XML file this version cannot import yet "
-                           "(known: Disqus, WordPress, Remark42, Commento and Isso JSON exports, "
-                           "Reddit threads)")
-    return "page"
-
-
-# Formats read from a stream: (binary?, reader of (stream, site)). XML and the large JSON exports
-# are read as bytes (iterparse, ijson); JSON Lines and Reddit's files as text. Each reader's module
-# (and its parser) is imported only when its format is read: start-up is most of the time a file of
-# 10,000 comments takes.
-
-
-def _disqus(stream, site):
-    from rostra.porting.disqus import read_disqus
-
-    return read_disqus(stream)
-
-
-def _wxr(stream, site):
-    from rostra.porting.wxr import read_wxr
-
-    return read_wxr(stream, tz=site.tzinfo)
-
-
-def _isso_json(stream, site):
-    from rostra.porting.jsonformats import read_isso_json
-
-    return read_isso_json(stream, base=site.base_url)
-
-
-def _commento(stream, site):
-    from rostra.porting.jsonformats import read_commento
-
-    return read_commento(stream)
-
-
-def _remark42(stream, site):
-    from rostra.porting.jsonformats import read_remark42
-
-    return read_remark42(stream)
-
-
-def _reddit(stream, site):
-    from rostra.porting.reddit import read_reddit
-
-    return read_reddit(stream)
-
-
-STREAMED = {
-    "disqus": (True, _disqus),
-    "wxr": (True, _wxr),
-    "isso-json": (True, _isso_json),
-    "commento": (True, _commento),
-    "remark42": (False, _remark42),
-    "reddit": (False, _reddit),
-}
 
 
 @contextmanager
@@ -124,28 +37,17 @@ class Command(BaseCommand):
     help = "Import a file into a site. Running it again with the same file adds nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--format", choices=FORMATS, default="auto",
-                            help="What the file is (default: recognise it from its content).")
-        parser.add_argument("--site", default="demo", help="Slug of the site (default: demo).")
-        parser.add_argument(
-            "--on-error", choices=("skip", "stop"), default="skip",
-            help="skip (default): leave out a bad record and say so; a file that breaks off keeps "
-                 "what came before (and the command fails). stop: the first problem imports nothing.",
-        )
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Read and check everything, report, and write nothing.")
-        parser.add_argument(
-            "--progress", choices=("auto", "never"), default="auto",
-            help="auto (default): a progress bar on a terminal, a line every few seconds otherwise.",
-        )
+        formats.add_arguments(parser)
 
     def handle(self, *args, file, format, site, on_error, dry_run, progress="auto", **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         if format == "auto":
-            format = sniff(path)
+            try:
+                format = formats.sniff(path)
+            except formats.UnknownFormat as exc:
+                raise CommandError(str(exc)) from None
         with ImportProgress(name=path.name, total_bytes=path.stat().st_size, mode=progress,
                             stream=self.stderr._out) as shown, _fewer_collections():
             load = {"on_error": on_error, "dry_run": dry_run, "on_progress": shown.update}
@@ -160,16 +62,15 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"There is no site {site!r}. Create it with `rostra createsite`.")
         try:
-            if format in STREAMED:
-                binary, read = STREAMED[format]
-                if can_read_ahead(path):
-                    records = ReadAhead(path, lambda stream: read(stream, target), binary=binary)
-                    self.shown.watch(records.position)
-                    report = load_records(target, records, **load)
-                else:
-                    with open_source(path, binary=binary) as stream:
-                        self.shown.watch(offset_of(stream))
-                        report = load_records(target, read(stream, target), **load)
+            records = reading_ahead(path, format, target)
+            if records is not None:
+                self.shown.watch(records.position)
+                report = load_records(target, records, **load)
+            elif format in formats.STREAMED:
+                binary, read = formats.STREAMED[format]
+                with open_source(path, binary=binary) as stream:
+                    self.shown.watch(offset_of(stream))
+                    report = load_records(target, read(stream, target), **load)
             elif format == "isso-db":
                 from rostra.porting.issodb import read_isso_db
 
