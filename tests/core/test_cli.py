@@ -107,3 +107,31 @@ def test_import_and_export_work_without_the_web_apps(run, tmp_path):
     run("import", str(FOUNDING_PAGE), "--site", "news", "--progress", "never")
     exported = run("export", "--format", "rostra", "--site", "news").stdout
     assert '"type": "comment"' in exported
+
+
+def test_a_large_import_and_export_end_with_every_byte_written(run, tmp_path):
+    """A large file is read by a process started before Django (readahead.start_early), and a file
+    command that did its work ends without Python's teardown (cli._leave): what they print and
+    write must all be there, the exit status 0, and no reading process left behind."""
+    from bench.generate import write_wxr
+
+    export = tmp_path / "export.xml"
+    write_wxr(export, 3_000, per_thread=50)
+    assert export.stat().st_size > 1 << 20  # readahead.WORTH_IT: read in a second process
+    run("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org")
+    imported = run("import", str(export), "--site", "news", "--progress", "never")
+    assert "comments: 3000 imported" in imported.stdout and imported.stdout.endswith("\n")
+    assert "not comments (pingbacks…)" in imported.stdout  # the table's last row
+    printed = run("export", "--format", "rostra", "--site", "news").stdout
+    run("export", "--format", "rostra", "--site", "news", "-o", str(tmp_path / "out.jsonl"))
+    written = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert printed == written and printed.count('"type": "comment"') == 3_000
+    running = [p for p in Path("/proc").glob("[0-9]*") if _reads(p, export)]
+    assert not running, "a reading process outlived the import"
+
+
+def _reads(process: Path, path: Path) -> bool:
+    try:
+        return str(path).encode() in (process / "cmdline").read_bytes()
+    except OSError:
+        return False
