@@ -9,19 +9,22 @@ export PORT
 
 .PHONY: demo test test-fast bench bytecode lock debian-deps clean
 
-# The venv is rebuilt only when a lock file changes.
+# The venv is rebuilt only when a lock file changes. Rostra itself is installed editable as a path in a
+# .pth file (setuptools' compat mode): the default, an import hook, loads its module and pathlib at
+# every start of Python, 6-7 ms of each `rostra` command.
+EDITABLE := --no-deps --config-settings editable_mode=compat -e .
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.runtime-installed: requirements.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python $(EDITABLE)
 	touch $@
 
 $(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-test.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python $(EDITABLE)
 	touch $@ $(VENV)/.runtime-installed
 
 # Rostra's own modules compiled ahead, as --compile-bytecode does for the dependencies (an editable
