@@ -66,32 +66,57 @@ class Rows:
         return self.model.from_db(connection.alias, names, self._convert(row, converters))
 
 
-_insert_sql: dict = {}  # model -> its INSERT, written once per process
+_insert_sql: dict = {}  # (model, with its id?) -> its INSERT and fields, worked out once per process
+
+
+def _insert_statement(model, with_id: bool) -> tuple[str, list]:
+    found = _insert_sql.get((model, with_id))
+    if found is None:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if with_id or f is not meta.auto_field]
+        quote = connection.ops.quote_name
+        found = _insert_sql[(model, with_id)] = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})", fields)
+    return found
+
+
+def _values(instance, fields) -> list:
+    """What `save()` writes for `instance`: each field's value prepared by the field (`auto_now`
+    times are set)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
 
 def insert(instance) -> None:
     """Store a new `instance` with one INSERT of every concrete field but its automatic id (the values
     prepared by each field, as `save()` prepares them: `auto_now` times are set) and give it the id
     the database chose."""
-    model = type(instance)
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-    quote = connection.ops.quote_name
-    sql = _insert_sql.get(model)
-    if sql is None:
-        sql = _insert_sql[model] = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-    returning = connection.features.can_return_columns_from_insert
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    meta = type(instance)._meta
+    sql, fields = _insert_statement(type(instance), with_id=False)
+    values = _values(instance, fields)
     with connection.cursor() as cursor:
-        if returning:
-            cursor.execute(f"{sql} RETURNING {quote(meta.auto_field.column)}", values)
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(meta.auto_field.column)}", values)
             new_id = cursor.fetchone()[0]
         else:
             cursor.execute(sql, values)
             new_id = cursor.lastrowid
     setattr(instance, meta.auto_field.attname, new_id)
+    _stored(instance)
+
+
+def insert_all(instances: list) -> None:
+    """Store new instances of one model whose ids are set already, with one INSERT run over them
+    all (executemany)."""
+    if not instances:
+        return
+    sql, fields = _insert_statement(type(instances[0]), with_id=True)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [_values(instance, fields) for instance in instances])
+    for instance in instances:
+        _stored(instance)
+
+
+def _stored(instance) -> None:
     instance._state.adding = False
     instance._state.db = connection.alias

@@ -16,6 +16,8 @@ from operator import attrgetter
 from django.db import connection, transaction
 from django.db.models import Max
 
+from rostra.articles.models import Article
+from rostra.core.rows import insert_all
 from rostra.discussion.create import bump_threads, counts_as_comment
 from rostra.discussion.models import SEGMENT_WIDTH, Comment, decode_segment, encode_segment
 from rostra.discussion.vote import wilson_lower_bound
@@ -64,8 +66,14 @@ class CommentBatch:
     def __init__(self, size: int = 2000):
         self.size = size
         self.pending: list[tuple[NewComment, Parent]] = []
+        # New articles (their ids reserved: articles.publish.reserve_article_ids), stored by the
+        # next flush before its comments: in its transaction, instead of one each.
+        self.articles: list[Article] = []
         self.stored = 0
         self.on_flush: list = []  # called with the comments of each flush, once they are stored
+
+    def add_article(self, article: Article) -> None:
+        self.articles.append(article)
 
     def add(self, comment: NewComment, parent: Parent = None) -> NewComment:
         """Queue `comment` (body_html already rendered) under `parent`. Flushes when full."""
@@ -78,9 +86,11 @@ class CommentBatch:
         return comment
 
     def flush(self) -> None:
-        if not self.pending:
+        if not self.pending and not self.articles:
             return
         with transaction.atomic():
+            insert_all(self.articles)
+            self.articles = []
             kept = [comment.pk for comment, _ in self.pending if comment.pk]
             if kept:
                 _catch_up_sequence(max(kept))

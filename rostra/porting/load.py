@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rostra.articles.external import normalise_url
 from rostra.articles.models import Article
-from rostra.articles.publish import free_slug, save_article
+from rostra.articles.publish import free_slug, render_article_body, reserve_article_ids, save_article
 from rostra.core.markup import render, web_address
 from rostra.discussion.bulk import CommentBatch, NewComment
 from rostra.discussion.create import bump_thread
@@ -41,6 +41,8 @@ class _Loader:
         self.waiting_ids: set[tuple[int, str]] = set()  # comments waiting for their parent
         self.batch = CommentBatch()
         self.batch.on_flush.append(self._forget_stored)
+        self.reserved: list[int] = []  # article ids reserved and not used yet, the next last
+        self.unstored_slugs: set[str] = set()  # of the new articles in the batch
         self.queued: list[tuple[dict, str | int]] = []  # (known, key) of each comment in the batch
         # Comments whose author's email is an account's are linked to that account.
         self.accounts = {email.lower(): pk for pk, email in
@@ -61,7 +63,7 @@ class _Loader:
             # several threads of one page (a Disqus classic) become one discussion
             pk = self.site_articles.get(("url", record.url))
         if pk is None:
-            thread = save_article(_new_article(self.site, record))
+            thread = self._new_article(record)
             self.site_articles[("source", record.source, record.source_id)] = thread.pk
             if thread.url:
                 self.site_articles[("url", thread.url)] = thread.pk
@@ -72,6 +74,23 @@ class _Loader:
             self.report.articles_existing += 1
         self.threads[record.source_id] = self.last_thread = thread.pk
         self.source = record.source
+
+    def _new_article(self, record: ArticleRecord) -> Article:
+        """A new article with its id. On SQLite it is stored by the next flush of the batch, with the
+        comments that follow it (its id reserved now, a block at a time): stored at once, each in
+        a transaction of its own, the articles of a 10,000-comment file took a tenth of its storing
+        and a quarter of the write-ahead log. Elsewhere it is stored at once."""
+        article = _new_article(self.site, record, self.unstored_slugs)
+        if not self.reserved:
+            ids = reserve_article_ids(64)
+            if ids is None:
+                return save_article(article)
+            self.reserved = list(reversed(ids))
+        article.pk = self.reserved.pop()
+        article.body_html = render_article_body(article)
+        self.batch.add_article(article)
+        self.unstored_slugs.add(article.slug)
+        return article
 
     def comment(self, record: CommentRecord) -> None:
         if not record.source_id:
@@ -136,6 +155,7 @@ class _Loader:
         for (known, key), comment in zip(self.queued, comments, strict=True):
             known[key] = comment.pk
         self.queued = []
+        self.unstored_slugs.clear()
 
     def _known(self, thread: int) -> dict[str | int, int | NewComment]:
         """Source id → id of the thread's stored comments (or the NewComment still in the batch). For
@@ -329,10 +349,10 @@ def load_thread(
     return load_records(site, records(), report, on_error="stop")
 
 
-def _new_article(site: Site, record: ArticleRecord) -> Article:
+def _new_article(site: Site, record: ArticleRecord, taken_here: set[str]) -> Article:
     return Article(
         site=site,
-        slug=free_slug(record.slug),
+        slug=free_slug(record.slug, taken_here),
         url=record.url,
         title=record.title,
         submitted_by=record.submitted_by,
