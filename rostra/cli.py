@@ -23,11 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     file_command = bool(args) and args[0] in FILE_COMMANDS
     if file_command:
-        if args[0] == "import":
-            from rostra.porting.readahead import start_early
-
-            start_early(args[1:])  # the file is read while Django starts
-        _start_for_files(args[0])
+        _start_for_files(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.config.settings.base")
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
@@ -66,13 +62,19 @@ def _leave() -> NoReturn:
     os._exit(0)
 
 
-def _start_for_files(command: str) -> None:
-    """Django set up for an import or an export, and the command's module loaded. Start-up makes
+def _start_for_files(args: list[str]) -> None:
+    """Django set up for an import or an export (`args`), the command's module loaded and, for an
+    import, the reading of its file started (readahead.start_early). Start-up makes
     some 100,000 objects that live as long as the process; the cyclic collector, run every 700
     allocations, would walk them again and again (35 ms of 0.2 s). It is off until they are all
     made, then they are frozen: the collections of the run pass over them."""
     gc.disable()
     try:
+        command = args[0]
+        if command == "import":
+            from rostra.porting.readahead import start_early
+
+            start_early(args[1:])  # the file is read while Django starts
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rostra.config.settings.base")
         import django
         from django.conf import settings

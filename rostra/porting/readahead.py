@@ -23,6 +23,7 @@ next write fails.
 """
 
 import argparse
+import gc
 import multiprocessing
 import os
 import queue
@@ -125,6 +126,7 @@ class ReadAhead:
     def _produce(self, sending) -> None:
         """The child: read, render, send. Exits through os._exit (multiprocessing's fork does), so
         nothing inherited from the parent (its database connection) is closed or flushed here."""
+        gc.enable()  # a child started early comes from a parent starting up with it off (rostra.cli)
         # Ends of the pipes that are the parent's: else a pipe keeps a reader (or a writer) when the
         # parent dies, and the child waits on it forever.
         self.receiving.close()
