@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from rostra.articles.models import Article
 from rostra.core.markup import render, split_paragraphs
-from rostra.core.rows import insert
+from rostra.core.rows import insert, insert_all
 
 
 def render_article_body(article: Article) -> str:
@@ -59,6 +59,24 @@ def free_slug(wanted: str, taken_here: Collection[str] = ()) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def store_articles(articles: list[Article]) -> None:
+    """Store new articles whose ids were reserved (reserve_article_ids), in the caller's transaction,
+    which holds SQLite's write lock. A slug another writer took since it was chosen (a page created
+    by a reader's comment while an import ran) is chosen again first: nobody can take it now."""
+    if not articles:
+        return
+    table = connection.ops.quote_name(Article._meta.db_table)
+    slugs = [article.slug for article in articles]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT slug FROM {table} WHERE slug IN ({', '.join(['%s'] * len(slugs))})",
+                       slugs)
+        taken = {slug for (slug,) in cursor.fetchall()}
+    for article in articles:
+        if article.slug in taken:
+            article.slug = free_slug(article.slug, {a.slug for a in articles if a is not article})
+    insert_all(articles)
 
 
 def reserve_article_ids(count: int) -> range | None:

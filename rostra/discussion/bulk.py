@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from rostra.articles.models import Article
-from rostra.core.rows import insert_all
+from rostra.articles.publish import store_articles
 from rostra.discussion.create import bump_threads, counts_as_comment
 from rostra.discussion.models import SEGMENT_WIDTH, Comment, decode_segment, encode_segment
 from rostra.discussion.vote import wilson_lower_bound
@@ -89,7 +89,7 @@ class CommentBatch:
         if not self.pending and not self.articles:
             return
         with transaction.atomic():
-            insert_all(self.articles)
+            store_articles(self.articles)
             self.articles = []
             kept = [comment.pk for comment, _ in self.pending if comment.pk]
             if kept:

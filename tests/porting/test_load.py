@@ -10,6 +10,7 @@ from rostra.articles.publish import reserve_article_ids, save_article
 from rostra.discussion.models import Comment
 from rostra.porting.load import load_records
 from rostra.porting.records import ArticleRecord, CommentRecord
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,43 @@ def test_an_article_made_elsewhere_meanwhile_takes_no_reserved_id(site):
 def test_a_dry_run_stores_no_article(site):
     report = load_records(site, story(1), dry_run=True)
     assert report.articles_created == 1 and not Article.objects.exists()
+
+
+def test_a_slug_taken_by_another_writer_before_the_flush_is_chosen_again(site):
+    def records():
+        yield from story(1, slug="news", comments=0)
+        # a reader's first comment on another page makes its article meanwhile, with the same slug
+        save_article(Article(site=site, slug="news", title="Made by a reader",
+                             url="https://news.example.org/other/"))
+        yield from story(1, slug="news")[1:]
+
+    load_records(site, records())
+    imported = Article.objects.get(site=site, source_id="story-1")
+    assert imported.slug == "news-2" and imported.comment_count == 2
+
+
+def test_a_page_stored_by_another_writer_during_an_import_is_reported_and_the_rerun_finishes(
+        site, monkeypatch, capsys):
+    from django.core.management import CommandError, call_command
+
+    from rostra.porting import formats, readahead
+
+    def reader(stream, site_):
+        yield from story(1)
+        save_article(Article(site=site, slug="by-a-reader", title="Made by a reader",
+                             url="https://news.example.org/2/"))  # the page story 2 is about
+        yield from story(2)
+
+    monkeypatch.setattr(readahead, "WORTH_IT", 1 << 60)  # read in this process, where it can write
+    monkeypatch.setitem(formats.STREAMED, "disqus", (True, reader))
+    export = SHARED / "fixtures/isso/disqus.xml"
+    with pytest.raises(CommandError, match="another writer stored a page of this file") as raised:
+        call_command("import", str(export), site=site.slug, format="disqus", progress="never")
+    assert "Traceback" not in str(raised.value)
+    monkeypatch.setitem(formats.STREAMED, "disqus", (True, lambda stream, site_: iter(
+        [*story(1), *story(2)])))
+    call_command("import", str(export), site=site.slug, format="disqus", progress="never")
+    # the failed run's batch was rolled back whole; the rerun finds the reader's page by its address
+    said = capsys.readouterr().out
+    assert "articles: 1 imported, 1 already here; comments: 4 imported" in said
+    assert Comment.objects.filter(thread__title="Made by a reader").count() == 2

@@ -5,7 +5,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from rostra.porting import formats
 from rostra.porting.load import load_records
@@ -85,6 +85,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot be read ({exc})") from None
         except SourceError as exc:
             raise CommandError(f"{file}: {exc}. Nothing was imported.") from None
+        except IntegrityError as exc:
+            # The import knows the site's pages from when it started: a reader's first comment on one
+            # of them meanwhile makes its page, and the import's copy collides with it.
+            raise CommandError(f"{file}: another writer stored a page of this file while it was "
+                               f"being imported ({exc}). Run the same command again: it adds only "
+                               "what is not there yet.") from None
         self.finish(path, format, target, report, dry_run)
 
     def finish(self, path, format, target, report, dry_run) -> None:
