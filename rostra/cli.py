@@ -54,12 +54,19 @@ def _leave() -> NoReturn:
     is done first: the exit functions run (logging's, multiprocessing's) and the standard streams
     are flushed. The command has closed its files, and Django its database connections."""
     atexit._run_exitfuncs()
+    status = 0
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):
-            pass  # a reader that has gone (`| head`), or a stream already closed
-    os._exit(0)
+        except BrokenPipeError:
+            pass  # a reader that has gone (`| head`) took what it wanted
+        except (OSError, ValueError) as error:  # a full disk: what was printed is not all there
+            status = 1
+            try:
+                os.write(2, f"rostra: the output could not be written ({error})\n".encode())
+            except OSError:
+                pass
+    os._exit(status)
 
 
 def _start_for_files(args: list[str]) -> None:

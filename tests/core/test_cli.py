@@ -15,15 +15,16 @@ ROSTRA = str(Path(sys.executable).parent / "rostra")
 @pytest.fixture
 def run(tmp_path):
     env = {
-        **os.environ,
+        # as operators run it: output buffered (an unbuffered run would hide an unflushed end)
+        **{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
         "ROSTRA_DATABASE_URL": f"sqlite:///{tmp_path}/rostra.sqlite3",
         "ROSTRA_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_SETTINGS_MODULE": "rostra.config.settings.base",
     }
 
-    def run(*args, check=True, **extra_env):
-        result = subprocess.run([ROSTRA, *args], env={**env, **extra_env}, cwd=tmp_path,
-                                capture_output=True, text=True, timeout=120)
+    def run(*args, check=True, stdout=subprocess.PIPE, **extra_env):
+        result = subprocess.run([ROSTRA, *args], env={**env, **extra_env}, cwd=tmp_path, stdout=stdout,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
         if check and result.returncode != 0:
             raise AssertionError(f"rostra {' '.join(args)} failed:\n{result.stderr}")
         return result
@@ -135,3 +136,33 @@ def _reads(process: Path, path: Path) -> bool:
         return str(path).encode() in (process / "cmdline").read_bytes()
     except OSError:
         return False
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_an_export_to_a_full_disk_fails_and_says_so(run, tmp_path):
+    run("createsite", "--slug", "empty", "--name", "Empty", "--domain", "empty.example.org")
+    run("createsite", "--slug", "news", "--name", "News", "--domain", "news.example.org")
+    run("import", str(FOUNDING_PAGE), "--site", "news", "--progress", "never")
+    with open("/dev/full", "w") as full:
+        # a site without articles: its one line stays in the buffer until the end
+        short = run("export", "--format", "rostra", "--site", "empty", stdout=full, check=False)
+        printed = run("export", "--format", "rostra", "--site", "news", stdout=full, check=False)
+    written = run("export", "--format", "rostra", "--site", "news", "-o", "/dev/full", check=False)
+    for result in (short, printed, written):
+        assert result.returncode != 0 and "cannot be written" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_file_command_that_cannot_write_its_last_output_does_not_end_well():
+    """cli._leave flushes what is still buffered before os._exit, and a flush that fails (a full
+    disk) is said and gives a failing status; a reader that has gone (a broken pipe) is not."""
+    code = "import sys; from rostra.cli import _leave; sys.stdout.write('the end'); _leave()"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        failed = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE,
+                                text=True, env=env, timeout=60)
+    assert failed.returncode == 1 and "the output could not be written" in failed.stderr
+    fine = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert fine.returncode == 0 and fine.stdout == "the end"

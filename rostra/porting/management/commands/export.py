@@ -2,6 +2,7 @@
 or WordPress (WXR) export for other systems."""
 
 import sys
+from contextlib import suppress
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -42,10 +43,13 @@ class Command(BaseCommand):
             for line in WRITERS[format](target, article_url=article_url):
                 stream.write(line + "\n")
                 lines += line.count("\n") + 1  # XML text may hold newlines
+            # A full disk is said here, not lost in what is still buffered when the process ends.
+            stream.close() if output else stream.flush()
         except OSError as exc:
-            raise CommandError(f"{output}: cannot be written ({exc})") from None
+            raise CommandError(f"{output or 'the standard output'}: cannot be written ({exc})") from None
         finally:
-            if output:
-                stream.close()
+            if output and not stream.closed:
+                with suppress(OSError):  # what went wrong is said above
+                    stream.close()
         if output:
             self.stderr.write(f"{output}: {lines} lines")
