@@ -85,8 +85,12 @@ class ReadAhead:
         """The site, for a child that started before it was known (a reader asks when it needs it)."""
         self.site = site
         if self.site_sending is not None:
+            try:  # a zone this system does not know is raised where a reader needs it, as without
+                facts = SiteFacts(site.tzinfo, site.base_url)  # reading ahead
+            except Exception as exc:  # noqa: BLE001
+                facts = exc
             try:
-                self.site_sending.send(SiteFacts(site.tzinfo, site.base_url))
+                self.site_sending.send(facts)
             except OSError:
                 pass  # the child has ended: it read the whole file without needing the site
             self.site_sending.close()
@@ -187,6 +191,8 @@ class _Sender:
                 self.connection.send_bytes(data)
             except OSError:  # the importing process has gone: nothing waits for these records
                 os._exit(0)
+            except BaseException:  # noqa: BLE001 (out of memory): the reader would wait on a full
+                os._exit(1)  # queue forever; the importing process sees the pipe end instead
 
 
 class _SiteLater:
@@ -202,6 +208,8 @@ class _SiteLater:
                 self.facts = self.connection.recv()
             except EOFError:  # the importing process stopped before it found the site
                 os._exit(0)
+        if isinstance(self.facts, Exception):
+            raise self.facts
         return getattr(self.facts, name)
 
 
