@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from rostra.articles.models import Article
 from rostra.core.markup import render, split_paragraphs
-from rostra.core.rows import insert, insert_all
+from rostra.core.rows import insert, insert_all, next_sqlite_id
 
 
 def render_article_body(article: Article) -> str:
@@ -87,15 +87,10 @@ def reserve_article_ids(count: int) -> range | None:
     if connection.vendor != "sqlite":
         return None
     table = Article._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
-        largest = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        first = max(largest, row[0] if row else 0) + 1
+    with transaction.atomic():
+        first = next_sqlite_id(Article)
         last = first + count - 1
-        if row:
-            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
-        else:
+        with connection.cursor() as cursor:  # the table's entry, there or not yet
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
             cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
     return range(first, last + 1)

@@ -120,3 +120,17 @@ def insert_all(instances: list) -> None:
 def _stored(instance) -> None:
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+def next_sqlite_id(model) -> int:
+    """The id SQLite's AUTOINCREMENT gives the next row of `model`'s table: past its largest id and
+    past the sequence it keeps in sqlite_sequence (which stays past deleted rows, and past ids
+    reserved ahead). Read inside a write transaction, where neither can move."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        row = cursor.fetchone()
+    return max(largest, row[0] if row else 0) + 1

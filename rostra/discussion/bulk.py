@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from operator import attrgetter
 
 from django.db import connection, transaction
-from django.db.models import Max
 
 from rostra.articles.models import Article
 from rostra.articles.publish import store_articles
+from rostra.core.rows import next_sqlite_id
 from rostra.discussion.create import bump_threads, counts_as_comment
 from rostra.discussion.models import SEGMENT_WIDTH, Comment, decode_segment, encode_segment
 from rostra.discussion.vote import wilson_lower_bound
@@ -203,8 +203,5 @@ def _allocate_ids(count: int, *, above: int = 0) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         if not connection.in_atomic_block:
             raise RuntimeError("ids are allocated inside the flush's transaction")
-        largest = Comment.objects.aggregate(largest=Max("id"))["largest"] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        first = max(largest, row[0] if row else 0, above) + 1
+    first = max(next_sqlite_id(Comment), above + 1)
     return list(range(first, first + count))

@@ -9,7 +9,7 @@ nothing. Comments go in through CommentBatch (ids in blocks, paths in one pass, 
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import contextmanager, nullcontext
 
 from django.contrib.auth import get_user_model
@@ -42,7 +42,6 @@ class _Loader:
         self.batch = CommentBatch()
         self.batch.on_flush.append(self._forget_stored)
         self.reserved: list[int] = []  # article ids reserved and not used yet, the next last
-        self.unstored_slugs: set[str] = set()  # of the new articles in the batch
         self.queued: list[tuple[dict, str | int]] = []  # (known, key) of each comment in the batch
         # Comments whose author's email is an account's are linked to that account.
         self.accounts = {email.lower(): pk for pk, email in
@@ -80,7 +79,8 @@ class _Loader:
         comments that follow it (its id reserved now, a block at a time): stored at once, each in
         a transaction of its own, the articles of a 10,000-comment file took a tenth of its storing
         and a quarter of the write-ahead log. Elsewhere it is stored at once."""
-        article = _new_article(self.site, record, self.unstored_slugs)
+        # (slugs of the new articles still in the batch are taken too: stored with the next flush)
+        article = _article(self.site, record, [waiting.slug for waiting in self.batch.articles])
         if not self.reserved:
             ids = reserve_article_ids(64)
             if ids is None:
@@ -89,7 +89,6 @@ class _Loader:
         article.pk = self.reserved.pop()
         article.body_html = render_article_body(article)
         self.batch.add_article(article)
-        self.unstored_slugs.add(article.slug)
         return article
 
     def comment(self, record: CommentRecord) -> None:
@@ -155,7 +154,6 @@ class _Loader:
         for (known, key), comment in zip(self.queued, comments, strict=True):
             known[key] = comment.pk
         self.queued = []
-        self.unstored_slugs.clear()
 
     def _known(self, thread: int) -> dict[str | int, int | NewComment]:
         """Source id → id of the thread's stored comments (or the NewComment still in the batch). For
@@ -349,7 +347,7 @@ def load_thread(
     return load_records(site, records(), report, on_error="stop")
 
 
-def _new_article(site: Site, record: ArticleRecord, taken_here: set[str]) -> Article:
+def _article(site: Site, record: ArticleRecord, taken_here: Collection[str]) -> Article:
     return Article(
         site=site,
         slug=free_slug(record.slug, taken_here),
